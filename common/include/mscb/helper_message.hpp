@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The plugin <-> helper (and mscbctl <-> helper) message format, version 1.
+//
+// One SOCK_SEQPACKET message is ASCII text:
+//
+//     mscb/1 VERB\n
+//     key=value\n
+//     ...
+//
+// Keys are [a-z0-9-]{1,32}, values printable ASCII (0x20-0x7e) of at most 256 bytes, no key
+// twice, at most 32 fields, at most 4096 bytes in all. Anything else is rejected whole: the
+// socket is root-only, but the helper still treats a message as hostile (security brief §7).
+// Each verb has a fixed key set, checked by the typed decoders below.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mscb/dial_number.hpp"
+#include "mscb/result.hpp"
+
+namespace mscb {
+
+inline constexpr std::string_view kMessageMagic = "mscb/1";
+inline constexpr std::size_t kMaxMessageBytes = 4096;
+inline constexpr std::size_t kMaxValueBytes = 256;
+inline constexpr std::size_t kMaxFields = 32;
+inline constexpr const char* kDefaultHelperSocket = "/run/mscb/helper.sock";
+
+/// A decoded message: a verb and its fields in wire order.
+struct Message {
+    std::string verb;
+    std::vector<std::pair<std::string, std::string>> fields;
+
+    /// The value of `key`, if present.
+    [[nodiscard]] std::optional<std::string_view> get(std::string_view key) const;
+    /// Appends a field (encode() validates it).
+    Message& set(std::string key, std::string value);
+};
+
+/// Serialise; fails if a key, value or the whole message breaks the format rules.
+Result<std::string> encodeMessage(const Message& message);
+/// Parse and check the format rules (not the verb's key set).
+Result<Message> decodeMessage(std::string_view wire);
+
+/// What kind of callback was agreed (CBCP option type 2, 3 or 4).
+enum class CallbackKind { User, Admin, List };
+const char* toString(CallbackKind kind);
+
+/// "admit": may this pppd offer callback to this user on this line? Sent before the Request.
+struct AdmitRequest {
+    std::string user;
+    std::string line;     ///< tty device path, e.g. /dev/ttyS0
+    std::string session;  ///< plugin-chosen id that ties admit, job and logs together
+    std::int32_t pppdPid = 0;
+};
+
+/// "job": a callback agreed with the caller, handed over when the first call ends.
+struct CallbackJob {
+    std::string user;
+    std::string line;
+    std::string session;
+    std::int32_t pppdPid = 0;
+    std::string number;  ///< canonical, already through the firewall (checked again on decode)
+    CallbackKind kind = CallbackKind::User;
+    std::uint32_t delaySeconds = 0;  ///< the wait after the first call is down, clamped by policy
+};
+
+/// The helper's answer to admit / job: "ok" (with a job id for jobs) or "refused".
+struct HelperReply {
+    bool accepted = false;
+    std::string reason;  ///< why refused
+    std::string jobId;   ///< set on an accepted job
+};
+
+Message toMessage(const AdmitRequest& request);
+Message toMessage(const CallbackJob& job);
+Message toMessage(const HelperReply& reply);
+
+Result<AdmitRequest> admitFromMessage(const Message& message);
+/// Re-validates the number with `rules` (defence in depth: the job crossed a socket).
+Result<CallbackJob> jobFromMessage(const Message& message, const DialRules& rules);
+Result<HelperReply> replyFromMessage(const Message& message);
+
+/// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
+bool isAcceptableUserName(std::string_view name);
+/// A tty path mscb accepts: absolute, under /dev/, no "..", [A-Za-z0-9/_.-] only, <= 64 bytes.
+bool isAcceptableLinePath(std::string_view path);
+
+}  // namespace mscb
