@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The helper's configuration file (/etc/mscb/helper.conf): a line-fed, line-numbered parser.
+//
+//   # comment
+//   key = value                 global keys, before the first section
+//   [modem NAME]                one section per callback modem
+//   device = /dev/ttyS0         ...or  udev-match = ID_MSCB_MODEM=1  (or both)
+//
+// Any bad line refuses the whole file with "FILE:LINE: reason".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dialer.hpp"
+#include "mscb/dial_number.hpp"
+#include "mscb/helper_message.hpp"
+#include "mscb/result.hpp"
+
+namespace mscb::helper {
+
+/// mscb-connect gives up after this; a config whose worst-case job takes longer is refused.
+inline constexpr Millis kConnectorTimeout{900000};
+
+struct ModemConfig {
+    std::string name;
+    std::string device;                                      ///< /dev path, or empty
+    std::optional<std::pair<std::string, std::string>> udevMatch;  ///< property=value
+    HangupMethod hangup = HangupMethod::Dtr;
+    Millis dtrHold{500};
+    ModemScriptSettings script;
+    unsigned speed = 0;  ///< informational (MSCB_SPEED); 0 = leave the line's speed alone
+};
+
+struct HelperConfig {
+    std::string socketPath = "/run/mscb/helper.sock";
+    std::string runDir = "/run/mscb";
+    std::string journalDir = "/var/lib/mscb/jobs";
+    std::string chatPath = "/usr/sbin/chat";
+    std::string lockDir = "/var/lock";
+    unsigned maxJobs = 4;
+    unsigned attempts = 3;
+    Millis backoff{10000};
+    Millis backoffMax{60000};
+    Millis resetLead{3000};
+    Millis lineWait{30000};
+    Millis jobExpiry{120000};  ///< beyond the deadline: older journaled jobs are failed
+    unsigned userPerHour = 4;
+    unsigned numberPerHour = 3;
+    unsigned historySize = 50;
+    DialRules rules;
+    std::vector<ModemConfig> modems;
+
+    /// Dialer settings for a job on `modem`.
+    [[nodiscard]] DialerSettings dialerSettings(const ModemConfig& modem) const;
+};
+
+/// Parses the whole file; `name` prefixes error messages.
+Result<HelperConfig> parseConfig(std::string_view text, std::string_view name);
+
+}  // namespace mscb::helper

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The per-job dialer state machine (see dialer.hpp for the timing design).
+#include "dialer.hpp"
+
+#include <algorithm>
+
+namespace mscb::helper {
+namespace {
+
+template <class... F>
+struct Overload : F... {
+    using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
+
+std::string seconds(Millis ms) {
+    const auto tenths = ms.count() / 100;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+bool isRetryable(ChatOutcome outcome) {
+    // Nobody picked up, or the line was busy: worth another try. NO DIALTONE, ERROR and chat
+    // failures point at our side and fail the job at once.
+    return outcome == ChatOutcome::Busy || outcome == ChatOutcome::NoAnswer ||
+           outcome == ChatOutcome::NoCarrier || outcome == ChatOutcome::Timeout;
+}
+
+}  // namespace
+
+const char* toString(DialerState state) {
+    switch (state) {
+    case DialerState::WaitLine: return "WaitLine";
+    case DialerState::HangUp: return "HangUp";
+    case DialerState::OffHook: return "OffHook";
+    case DialerState::Delay: return "Delay";
+    case DialerState::Reset: return "Reset";
+    case DialerState::DialWait: return "DialWait";
+    case DialerState::Dialing: return "Dialing";
+    case DialerState::Backoff: return "Backoff";
+    case DialerState::Connected: return "Connected";
+    case DialerState::Failed: return "Failed";
+    case DialerState::Cancelled: return "Cancelled";
+    }
+    return "?";
+}
+
+bool isTerminal(DialerState state) {
+    return state == DialerState::Connected || state == DialerState::Failed ||
+           state == DialerState::Cancelled;
+}
+
+const char* toString(HangupMethod method) {
+    return method == HangupMethod::Dtr ? "dtr" : "escape";
+}
+
+std::string describe(const DialerEvent& event) {
+    return std::visit(Overload{
+                          [](const ev::LineHandedOver&) { return std::string("line handed over"); },
+                          [](const ev::DtrDropped&) { return std::string("DTR dropped"); },
+                          [](const ev::DtrUnsupported&) { return std::string("DTR unsupported"); },
+                          [](const ev::TimerFired&) { return std::string("timer"); },
+                          [](const ev::ChatExited& e) { return "chat exited " + std::to_string(e.code); },
+                          [](const ev::ConnectorGone&) { return std::string("connector gone"); },
+                          [](const ev::Cancel& e) { return "cancel by " + e.by; },
+                          [](const ev::ModemRemoved&) { return std::string("modem removed"); },
+                      },
+                      event);
+}
+
+Dialer::Dialer(DialerSettings settings, std::uint32_t delaySeconds)
+    : settings_(std::move(settings)), delay_(Millis{static_cast<std::int64_t>(delaySeconds) * 1000}) {}
+
+Millis Dialer::backoffFor(unsigned next) const {
+    Millis wait = settings_.backoffBase;
+    for (unsigned i = 2; i < next && wait < settings_.backoffMax; ++i) {
+        wait *= 2;
+    }
+    return std::min(wait, settings_.backoffMax);
+}
+
+void Dialer::transition(DialerState next, std::string_view why, Out& out) {
+    out.push_back(act::Log{std::string(toString(state_)) + " -> " + toString(next) + " (" + std::string(why) + ")"});
+    state_ = next;
+}
+
+void Dialer::arm(TimePoint at, Out& out) {
+    timerAt_ = at;
+    out.push_back(act::ArmTimer{at});
+}
+
+void Dialer::runChat(ScriptKind kind, TimePoint now, Out& out) {
+    const Millis watchdog = scriptTimeBound(kind, settings_.modem) + settings_.watchdogSlack;
+    chatRunning_ = true;
+    out.push_back(act::RunChat{kind, watchdog});
+    arm(now + watchdog, out);
+}
+
+std::vector<DialerAction> Dialer::start(TimePoint now) {
+    Out out;
+    out.push_back(act::Log{"job starts in WaitLine, delay " + seconds(delay_)});
+    arm(now + settings_.lineWait, out);
+    out.push_back(act::Journal{});
+    return out;
+}
+
+std::vector<DialerAction> Dialer::resume(const DialerSnapshot& snapshot, TimePoint now) {
+    Out out;
+    deadline_ = snapshot.deadline;
+    attempt_ = std::min(snapshot.attempt, settings_.attempts);
+    resumed_ = true;
+    out.push_back(act::Log{std::string("resumed from journal (was ") + toString(snapshot.state) + ", attempt " +
+                           std::to_string(attempt_) + "), waiting for the line again"});
+    arm(now + settings_.lineWait, out);
+    out.push_back(act::Journal{});
+    return out;
+}
+
+void Dialer::hangupDone(TimePoint now, Out& out) {
+    if (!deadline_) {
+        deadline_ = now + delay_;  // the delay counts from the moment the first call is down
+    }
+    dialAt_ = std::max(*deadline_, now);
+    out.push_back(act::Journal{});
+    if (now + settings_.resetLead >= dialAt_) {
+        startReset(now, "deadline within the reset lead", out);
+        return;
+    }
+    transition(DialerState::OffHook, "first call down; deadline in " + seconds(*deadline_ - now), out);
+    runChat(ScriptKind::OffHook, now, out);
+}
+
+void Dialer::startReset(TimePoint now, std::string_view why, Out& out) {
+    transition(DialerState::Reset, why, out);
+    runChat(ScriptKind::Reset, now, out);
+}
+
+void Dialer::startDial(TimePoint now, Out& out) {
+    ++attempt_;
+    std::string why = "attempt " + std::to_string(attempt_) + "/" + std::to_string(settings_.attempts);
+    if (deadline_ && attempt_ == 1) {
+        why += ", " + std::to_string((now - *deadline_).count()) + " ms after the deadline";
+    }
+    transition(DialerState::Dialing, why, out);
+    out.push_back(act::Journal{});
+    runChat(ScriptKind::Dial, now, out);
+}
+
+void Dialer::fail(DialerState terminal, std::string reason, Out& out) {
+    reason_ = reason;
+    out.push_back(act::DisarmTimer{});
+    timerAt_.reset();
+    if (chatRunning_) {
+        out.push_back(act::KillChat{});
+        chatRunning_ = false;
+    }
+    // The modem may be off-hook or mid-dial (killing chat does not stop it): hang it up.
+    if (state_ != DialerState::WaitLine && state_ != DialerState::HangUp) {
+        out.push_back(act::DropDtr{});
+    }
+    transition(terminal, reason, out);
+    out.push_back(act::ReportFailed{std::move(reason)});
+    out.push_back(act::Finish{});
+}
+
+void Dialer::onChat(int code, TimePoint now, Out& out) {
+    chatRunning_ = false;
+    const auto kind = state_ == DialerState::HangUp    ? ScriptKind::Hangup
+                      : state_ == DialerState::OffHook ? ScriptKind::OffHook
+                      : state_ == DialerState::Reset   ? ScriptKind::Reset
+                                                       : ScriptKind::Dial;
+    const auto outcome = outcomeFromExit(kind, code);
+    const std::string what = std::string(toString(kind)) + " script: " + toString(outcome);
+    switch (state_) {
+    case DialerState::HangUp:
+        if (outcome != ChatOutcome::Success) {
+            out.push_back(act::Log{what + "; going on (the line may already be on-hook)"});
+        }
+        out.push_back(act::DisarmTimer{});
+        timerAt_.reset();
+        hangupDone(now, out);
+        return;
+    case DialerState::OffHook:
+        if (outcome != ChatOutcome::Success) {
+            fail(DialerState::Failed, what, out);
+            return;
+        }
+        if (now + settings_.resetLead >= dialAt_) {
+            startReset(now, "offhook done, deadline near", out);
+            return;
+        }
+        transition(DialerState::Delay, "off-hook until " + seconds(dialAt_ - settings_.resetLead - now) + " from now",
+                   out);
+        arm(dialAt_ - settings_.resetLead, out);
+        return;
+    case DialerState::Reset:
+        if (outcome != ChatOutcome::Success) {
+            fail(DialerState::Failed, what, out);
+            return;
+        }
+        if (now >= dialAt_) {
+            out.push_back(act::DisarmTimer{});
+            timerAt_.reset();
+            startDial(now, out);
+            return;
+        }
+        transition(DialerState::DialWait, "reset done, dialling in " + seconds(dialAt_ - now), out);
+        arm(dialAt_, out);
+        return;
+    case DialerState::Dialing:
+        out.push_back(act::DisarmTimer{});
+        timerAt_.reset();
+        if (outcome == ChatOutcome::Success) {
+            transition(DialerState::Connected, "CONNECT on attempt " + std::to_string(attempt_), out);
+            out.push_back(act::ReportConnected{});
+            out.push_back(act::Finish{});
+            return;
+        }
+        if (isRetryable(outcome) && attempt_ < settings_.attempts) {
+            const Millis wait = backoffFor(attempt_ + 1);
+            dialAt_ = now + wait;
+            transition(DialerState::Backoff, what + ", retry in " + seconds(wait), out);
+            arm(std::max(now, dialAt_ - settings_.resetLead), out);
+            return;
+        }
+        fail(DialerState::Failed,
+             isRetryable(outcome) ? what + " on the last of " + std::to_string(settings_.attempts) + " attempts"
+                                  : what,
+             out);
+        return;
+    default:
+        out.push_back(act::Log{"ignoring a chat exit in " + std::string(toString(state_))});
+        return;
+    }
+}
+
+std::vector<DialerAction> Dialer::handle(const DialerEvent& event, TimePoint now) {
+    Out out;
+    if (isTerminal(state_)) {
+        out.push_back(act::Log{"ignoring " + describe(event) + " in " + toString(state_)});
+        return out;
+    }
+    std::visit(
+        Overload{
+            [&](const ev::LineHandedOver&) {
+                if (state_ != DialerState::WaitLine) {
+                    out.push_back(act::Log{"ignoring a second line hand-over"});
+                    return;
+                }
+                transition(DialerState::HangUp, std::string("line handed over, hang-up by ") +
+                                                     toString(settings_.hangup),
+                           out);
+                out.push_back(act::DisarmTimer{});
+                timerAt_.reset();
+                if (settings_.hangup == HangupMethod::Dtr) {
+                    out.push_back(act::DropDtr{});
+                } else {
+                    runChat(ScriptKind::Hangup, now, out);
+                }
+            },
+            [&](const ev::DtrDropped&) {
+                if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
+                    out.push_back(act::Log{"ignoring DTR dropped in " + std::string(toString(state_))});
+                    return;
+                }
+                dtrLow_ = true;
+                arm(now + settings_.dtrHold, out);
+            },
+            [&](const ev::DtrUnsupported&) {
+                if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
+                    out.push_back(act::Log{"ignoring DTR unsupported in " + std::string(toString(state_))});
+                    return;
+                }
+                out.push_back(act::Log{"line has no DTR control (a pty?): hanging up with +++ATH0"});
+                runChat(ScriptKind::Hangup, now, out);
+            },
+            [&](const ev::TimerFired&) {
+                timerAt_.reset();
+                if (chatRunning_) {
+                    out.push_back(act::Log{"watchdog: chat overran in " + std::string(toString(state_)) + ", killing it"});
+                    out.push_back(act::KillChat{});
+                    return;  // its exit (as a signal) drives the next step
+                }
+                switch (state_) {
+                case DialerState::WaitLine:
+                    fail(DialerState::Failed,
+                         "line not handed over within " + seconds(settings_.lineWait), out);
+                    return;
+                case DialerState::HangUp:
+                    if (dtrLow_) {
+                        dtrLow_ = false;
+                        out.push_back(act::RaiseDtr{});
+                        hangupDone(now, out);
+                    }
+                    return;
+                case DialerState::Delay:
+                    startReset(now, "reset lead reached", out);
+                    return;
+                case DialerState::Backoff:
+                    startReset(now, "backoff over", out);
+                    return;
+                case DialerState::DialWait:
+                    startDial(now, out);
+                    return;
+                default:
+                    out.push_back(act::Log{"ignoring a stale timer in " + std::string(toString(state_))});
+                    return;
+                }
+            },
+            [&](const ev::ChatExited& e) {
+                if (!chatRunning_) {
+                    out.push_back(act::Log{"ignoring an unexpected chat exit"});
+                    return;
+                }
+                onChat(e.code, now, out);
+            },
+            [&](const ev::ConnectorGone&) {
+                fail(DialerState::Cancelled, "connector gone (pppd gave up the line)", out);
+            },
+            [&](const ev::Cancel& e) { fail(DialerState::Cancelled, "cancelled by " + e.by, out); },
+            [&](const ev::ModemRemoved&) { fail(DialerState::Failed, "modem removed", out); },
+        },
+        event);
+    return out;
+}
+
+}  // namespace mscb::helper

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The helper's protocol handling and job bookkeeping (see job_manager.hpp).
+#include "job_manager.hpp"
+
+#include <algorithm>
+
+namespace mscb::helper {
+
+struct JobManager::Job {
+    std::string id;
+    CallbackJob request;
+    ModemConfig modem;
+    Dialer dialer;
+    TimePoint created{0};
+    std::optional<ConnId> connector;
+    bool lineAdopted = false;
+    bool finished = false;
+
+    Job(std::string jobId, CallbackJob job, ModemConfig m, DialerSettings settings, TimePoint now)
+        : id(std::move(jobId)), request(std::move(job)), modem(std::move(m)),
+          dialer(std::move(settings), request.delaySeconds), created(now) {}
+};
+
+namespace {
+std::string ms(Millis d) {
+    return std::to_string(d.count());
+}
+}  // namespace
+
+JobManager::JobManager(HelperConfig config, HelperPorts& ports, std::string bootId)
+    : config_(std::move(config)), ports_(ports), bootId_(std::move(bootId)),
+      admission_(AdmissionLimits{config_.maxJobs, config_.userPerHour, config_.numberPerHour}) {}
+
+JobManager::~JobManager() = default;
+
+void JobManager::log(LogLevel level, const std::string& jobId, const std::string& text) {
+    ports_.log(level, jobId, text);
+}
+
+std::optional<DialerState> JobManager::jobState(const std::string& jobId) const {
+    const auto it = jobs_.find(jobId);
+    if (it == jobs_.end()) return std::nullopt;
+    return it->second->dialer.state();
+}
+
+JobManager::Job* JobManager::findJob(const std::string& jobId) {
+    const auto it = jobs_.find(jobId);
+    return it == jobs_.end() || it->second->finished ? nullptr : it->second.get();
+}
+
+JobManager::Job* JobManager::findJobBySession(const std::string& session) {
+    for (auto& [id, job] : jobs_) {
+        if (!job->finished && job->request.session == session) return job.get();
+    }
+    return nullptr;
+}
+
+void JobManager::reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId) {
+    ports_.send(conn, toMessage(HelperReply{ok, reason, jobId}));
+}
+
+void JobManager::onGarbage(ConnId conn, const std::string& reason) {
+    log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": rejected message: " + reason);
+    reply(conn, false, "malformed message");
+}
+
+void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd, TimePoint now) {
+    auto& c = conns_[conn];
+    const bool plugin = m.verb == "admit" || m.verb == "job";
+    const bool control = m.verb == "status" || m.verb == "history" || m.verb == "cancel";
+    const bool connector = m.verb == "line";
+    if (fd && !connector) {
+        log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unexpected fd with '" + m.verb + "'");
+        reply(conn, false, "unexpected file descriptor");
+        return;
+    }
+    const ConnKind kind = plugin ? ConnKind::Plugin : control ? ConnKind::Control : connector ? ConnKind::Connector
+                                                                                              : ConnKind::Unknown;
+    if (kind == ConnKind::Unknown) {
+        log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unknown verb '" + escapeForLog(m.verb) + "'");
+        reply(conn, false, "unknown verb");
+        return;
+    }
+    if (c.kind != ConnKind::Unknown && c.kind != kind) {
+        log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": '" + m.verb + "' after another role");
+        reply(conn, false, "verb not allowed on this connection");
+        return;
+    }
+    c.kind = kind;
+    if (m.verb == "admit") return onAdmit(conn, c, m, now);
+    if (m.verb == "job") return onJob(conn, c, m, now);
+    if (m.verb == "line") return onLine(conn, c, m, fd, now);
+    if (m.verb == "status") {
+        if (!m.fields.empty()) return reply(conn, false, "'status' takes no fields");
+        return onStatus(conn, now);
+    }
+    if (m.verb == "history") {
+        if (!m.fields.empty()) return reply(conn, false, "'history' takes no fields");
+        return onHistory(conn, now);
+    }
+    onCancel(conn, m, now);
+}
+
+void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) {
+    if (!c.session.empty()) return reply(conn, false, "one admit per connection");
+    auto request = admitFromMessage(m);
+    if (!request) {
+        log(LogLevel::Warning, {}, "admit rejected: " + request.reason());
+        return reply(conn, false, request.reason());
+    }
+    const bool known = ports_.modemFor(request->line).has_value();
+    auto verdict = admission_.admit(*request, known, now);
+    if (!verdict) {
+        log(LogLevel::Info, {}, "admit refused: session " + request->session + " user '" +
+                                    escapeForLog(request->user) + "' line " + request->line + ": " + verdict.reason());
+        return reply(conn, false, verdict.reason());
+    }
+    c.session = request->session;
+    log(LogLevel::Info, {}, "admitted session " + request->session + " user '" + escapeForLog(request->user) +
+                                "' line " + request->line + " pppd " + std::to_string(request->pppdPid));
+    reply(conn, true, {});
+}
+
+void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
+    if (c.session.empty()) return reply(conn, false, "job without admit on this connection");
+    if (!c.jobId.empty()) return reply(conn, false, "one job per connection");
+    auto job = jobFromMessage(m, config_.rules);
+    if (!job) {
+        log(LogLevel::Warning, {}, "job rejected (session " + c.session + "): " + job.reason());
+        return reply(conn, false, job.reason());
+    }
+    if (job->session != c.session) return reply(conn, false, "job session differs from the admit");
+    auto modem = ports_.modemFor(job->line);
+    if (!modem) {
+        admission_.dropReservation(c.session);
+        return reply(conn, false, "line " + job->line + " is not a configured callback modem");
+    }
+    auto verdict = admission_.acceptJob(*job, now);
+    if (!verdict) {
+        log(LogLevel::Info, {}, "job refused: session " + job->session + " number " + job->number + ": " +
+                                    verdict.reason());
+        return reply(conn, false, verdict.reason());
+    }
+    const std::string id = ports_.newJobId();
+    auto settings = config_.dialerSettings(*modem);
+    auto owned = std::make_unique<Job>(id, *job, *modem, settings, now);
+    Job& ref = *owned;
+    jobs_[id] = std::move(owned);
+    c.jobId = id;
+    log(LogLevel::Info, id, "job accepted: session " + job->session + " user '" + escapeForLog(job->user) +
+                                "' line " + job->line + " modem " + modem->name + " number " + job->number +
+                                " kind " + toString(job->kind) + " delay " + std::to_string(job->delaySeconds) + " s");
+    reply(conn, true, {}, id);
+    std::deque<DialerEvent> queue;
+    for (const auto& a : ref.dialer.start(now)) execute(ref, a, queue, now);
+}
+
+void JobManager::onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now) {
+    if (!c.jobId.empty()) return reply(conn, false, "one line per connection");
+    const auto session = m.get("session");
+    if (m.fields.size() != 1 || !session) return reply(conn, false, "'line' takes exactly session=");
+    Job* job = findJobBySession(std::string(*session));
+    if (!job) {
+        log(LogLevel::Warning, {}, "line for unknown session '" + escapeForLog(*session) + "'");
+        return reply(conn, false, "no job for this session");
+    }
+    if (!fd) {
+        log(LogLevel::Warning, job->id, "line message without a file descriptor");
+        return reply(conn, false, "no file descriptor attached");
+    }
+    if (job->connector || job->dialer.state() != DialerState::WaitLine) {
+        log(LogLevel::Warning, job->id, "second line hand-over refused");
+        return reply(conn, false, "job already has its line");
+    }
+    auto adopted = ports_.adoptLine(job->id, job->request.line, *fd);
+    if (!adopted) {
+        log(LogLevel::Warning, job->id, "line refused: " + adopted.reason());
+        return reply(conn, false, adopted.reason());
+    }
+    job->lineAdopted = true;
+    job->connector = conn;
+    c.jobId = job->id;
+    c.session = job->request.session;
+    reply(conn, true, {}, job->id);
+    dispatch(*job, ev::LineHandedOver{}, now);
+}
+
+void JobManager::onCancel(ConnId conn, const Message& m, TimePoint now) {
+    const auto id = m.get("job");
+    if (m.fields.size() != 1 || !id) return reply(conn, false, "'cancel' takes exactly job=");
+    Job* job = findJob(std::string(*id));
+    if (!job) return reply(conn, false, "no such job");
+    dispatch(*job, ev::Cancel{"mscbctl"}, now);
+    reply(conn, true, {}, std::string(*id));
+}
+
+void JobManager::onStatus(ConnId conn, TimePoint now) {
+    unsigned count = 0;
+    for (const auto& [id, job] : jobs_) {
+        if (job->finished) continue;
+        Message e{"entry", {}};
+        e.set("type", "job").set("job", id).set("user", job->request.user).set("number", job->request.number);
+        e.set("line", job->request.line).set("modem", job->modem.name).set("state", toString(job->dialer.state()));
+        e.set("attempt", std::to_string(job->dialer.attempt()) + "/" + std::to_string(job->dialer.settings().attempts));
+        e.set("age-ms", ms(now - job->created));
+        if (const auto d = job->dialer.deadline()) e.set("deadline-in-ms", ms(*d - now));
+        if (const auto t = job->dialer.timerAt()) e.set("next-event-in-ms", ms(*t - now));
+        ports_.send(conn, e);
+        ++count;
+    }
+    for (const auto& [pid, call] : calls_) {
+        Message e{"entry", {}};
+        e.set("type", "call").set("job", call.jobId).set("user", call.user).set("number", call.number);
+        e.set("line", call.line).set("pppd-pid", std::to_string(pid)).set("up-ms", ms(now - call.since));
+        if (const auto* l = links_.byPid(pid)) {
+            e.set("interface", l->name).set("link-up", l->up ? "yes" : "no");
+            std::string addresses;
+            for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
+            if (!addresses.empty()) e.set("address", addresses);
+            e.set("rx-bytes", std::to_string(l->rxBytes)).set("tx-bytes", std::to_string(l->txBytes));
+            e.set("link-ms", ms(now - l->since));
+        }
+        ports_.send(conn, e);
+        ++count;
+    }
+    for (const auto& [index, l] : links_.links()) {
+        if (l.pppdPid != 0 && calls_.count(l.pppdPid)) continue;
+        Message e{"entry", {}};
+        e.set("type", "link").set("interface", l.name).set("link-up", l.up ? "yes" : "no");
+        if (l.pppdPid) e.set("pppd-pid", std::to_string(l.pppdPid));
+        std::string addresses;
+        for (const auto& a : l.addresses) addresses += (addresses.empty() ? "" : ",") + a;
+        if (!addresses.empty()) e.set("address", addresses);
+        e.set("rx-bytes", std::to_string(l.rxBytes)).set("tx-bytes", std::to_string(l.txBytes));
+        e.set("link-ms", ms(now - l.since));
+        ports_.send(conn, e);
+        ++count;
+    }
+    ports_.send(conn, Message{"end", {{"count", std::to_string(count)}}});
+}
+
+void JobManager::onHistory(ConnId conn, TimePoint now) {
+    for (const auto& h : history_) {
+        Message e{"entry", {}};
+        e.set("type", "history").set("job", h.jobId).set("user", h.user).set("number", h.number);
+        e.set("line", h.line).set("result", h.result);
+        if (!h.reason.empty()) e.set("reason", h.reason.substr(0, kMaxValueBytes));
+        e.set("attempts", std::to_string(h.attempts)).set("ago-ms", ms(now - h.finished));
+        e.set("job-ms", ms(h.finished - h.created));
+        if (h.callEnded) e.set("call-ms", ms(*h.callEnded - h.finished));
+        ports_.send(conn, e);
+    }
+    ports_.send(conn, Message{"end", {{"count", std::to_string(history_.size())}}});
+}
+
+void JobManager::onConnectionClosed(ConnId conn, TimePoint now) {
+    const auto it = conns_.find(conn);
+    if (it == conns_.end()) return;
+    const Conn c = it->second;
+    conns_.erase(it);
+    if (c.kind == ConnKind::Plugin && c.jobId.empty() && !c.session.empty()) {
+        admission_.dropReservation(c.session);
+        log(LogLevel::Info, {}, "session " + c.session + ": plugin connection closed before a job; admission dropped");
+    }
+    if (c.kind == ConnKind::Connector && !c.jobId.empty()) {
+        if (Job* job = findJob(c.jobId); job && job->connector == conn) {
+            job->connector.reset();
+            dispatch(*job, ev::ConnectorGone{}, now);
+        }
+    }
+}
+
+void JobManager::onTimer(const std::string& jobId, TimePoint now) {
+    if (Job* job = findJob(jobId)) dispatch(*job, ev::TimerFired{}, now);
+}
+
+void JobManager::onChatExit(const std::string& jobId, int code, TimePoint now) {
+    if (Job* job = findJob(jobId)) dispatch(*job, ev::ChatExited{code}, now);
+}
+
+void JobManager::onModemRemoved(const std::string& devnode, TimePoint now) {
+    std::vector<Job*> hit;
+    for (auto& [id, job] : jobs_) {
+        if (!job->finished && job->request.line == devnode) hit.push_back(job.get());
+    }
+    for (Job* job : hit) dispatch(*job, ev::ModemRemoved{}, now);
+}
+
+void JobManager::onPidExit(std::int32_t pid, TimePoint now) {
+    const auto it = calls_.find(pid);
+    if (it == calls_.end()) return;
+    log(LogLevel::Info, it->second.jobId,
+        "return call ended: pppd " + std::to_string(pid) + " exited after " + ms(now - it->second.since) + " ms");
+    for (auto& h : history_) {
+        if (h.jobId == it->second.jobId) h.callEnded = now;
+    }
+    admission_.setReturnCall(pid, false);
+    calls_.erase(it);
+}
+
+void JobManager::onLink(const LinkEvent& event, TimePoint now) {
+    if (auto gone = links_.apply(event, now)) {
+        log(LogLevel::Info, {}, "link " + gone->name + " gone (rx " + std::to_string(gone->rxBytes) + " tx " +
+                                    std::to_string(gone->txBytes) + " bytes)");
+    }
+}
+
+void JobManager::dispatch(Job& job, DialerEvent event, TimePoint now) {
+    std::deque<DialerEvent> queue{std::move(event)};
+    while (!queue.empty()) {
+        const auto e = std::move(queue.front());
+        queue.pop_front();
+        for (const auto& a : job.dialer.handle(e, now)) execute(job, a, queue, now);
+    }
+    reap();
+}
+
+void JobManager::journal(Job& job) {
+    JournalRecord r{job.id, job.request, bootId_, job.created, job.dialer.snapshot()};
+    auto text = encodeJournal(r);
+    if (!text) {
+        log(LogLevel::Error, job.id, "cannot encode the journal: " + text.reason());
+        return;
+    }
+    ports_.journalWrite(job.id, *text);
+}
+
+void JobManager::execute(Job& job, const DialerAction& action, std::deque<DialerEvent>& queue, TimePoint now) {
+    if (const auto* a = std::get_if<act::Log>(&action)) {
+        log(LogLevel::Info, job.id, a->text);
+    } else if (std::holds_alternative<act::DropDtr>(action)) {
+        if (!job.lineAdopted) return;
+        const auto result = ports_.dropDtr(job.id);
+        if (!isTerminal(job.dialer.state())) {
+            queue.push_back(result == DtrResult::Dropped ? DialerEvent{ev::DtrDropped{}} : DialerEvent{ev::DtrUnsupported{}});
+        }
+    } else if (std::holds_alternative<act::RaiseDtr>(action)) {
+        if (job.lineAdopted) ports_.raiseDtr(job.id);
+    } else if (const auto* run = std::get_if<act::RunChat>(&action)) {
+        std::string number;
+        if (run->kind == ScriptKind::Dial) {
+            // Defence in depth: the number crossed a socket (and maybe a journal file).
+            const auto source = job.request.kind == CallbackKind::User ? NumberSource::Peer : NumberSource::Operator;
+            auto checked = checkDialNumber(job.request.number, config_.rules, source);
+            if (!checked || checked->canonical != job.request.number) {
+                log(LogLevel::Error, job.id, "number refused before dialling: " +
+                                                 (checked ? std::string("not canonical") : checked.reason()));
+                queue.push_back(ev::Cancel{"number check"});
+                return;
+            }
+            number = checked->canonical;
+        }
+        auto started = ports_.runChat(job.id, run->kind, generateChatScript(run->kind, job.modem.script), number,
+                                      run->watchdog);
+        if (!started) {
+            log(LogLevel::Error, job.id, std::string("cannot run the ") + toString(run->kind) + " script: " + started.reason());
+            queue.push_back(ev::ChatExited{1});
+        }
+    } else if (std::holds_alternative<act::KillChat>(action)) {
+        ports_.killChat(job.id);
+    } else if (const auto* arm = std::get_if<act::ArmTimer>(&action)) {
+        ports_.armTimer(job.id, arm->at);
+    } else if (std::holds_alternative<act::DisarmTimer>(action)) {
+        ports_.disarmTimer(job.id);
+    } else if (std::holds_alternative<act::ReportConnected>(action)) {
+        if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
+        calls_[job.request.pppdPid] = ActiveCall{job.id, job.request.user, job.request.number, job.request.line,
+                                                 job.request.pppdPid, now};
+        admission_.setReturnCall(job.request.pppdPid, true);
+        ports_.watchPid(job.request.pppdPid);
+    } else if (const auto* failed = std::get_if<act::ReportFailed>(&action)) {
+        if (job.connector) {
+            ports_.send(*job.connector,
+                        Message{"failed", {{"job", job.id}, {"reason", failed->reason.substr(0, kMaxValueBytes)}}});
+        }
+    } else if (std::holds_alternative<act::Journal>(action)) {
+        journal(job);
+    } else if (std::holds_alternative<act::Finish>(action)) {
+        finish(job, now);
+    }
+}
+
+void JobManager::finish(Job& job, TimePoint now) {
+    job.finished = true;
+    ports_.disarmTimer(job.id);
+    ports_.journalRemove(job.id);
+    if (job.lineAdopted) ports_.releaseLine(job.id);
+    admission_.jobFinished(job.request.session);
+    const auto state = job.dialer.state();
+    const std::string result = state == DialerState::Connected ? "connected"
+                               : state == DialerState::Cancelled ? "cancelled"
+                                                                 : "failed";
+    log(state == DialerState::Connected ? LogLevel::Info : LogLevel::Warning, job.id,
+        "job " + result + (job.dialer.failureReason().empty() ? "" : ": " + job.dialer.failureReason()) +
+            " after " + std::to_string(job.dialer.attempt()) + " dial attempt(s)");
+    addHistory(HistoryEntry{job.id, job.request.user, job.request.number, job.request.line, result,
+                            job.dialer.failureReason(), job.dialer.attempt(), job.created, now, std::nullopt});
+}
+
+void JobManager::addHistory(HistoryEntry entry) {
+    history_.push_back(std::move(entry));
+    while (history_.size() > config_.historySize) history_.pop_front();
+}
+
+void JobManager::reap() {
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+        if (it->second->finished) {
+            for (auto& [conn, c] : conns_) {
+                if (c.jobId == it->first && c.kind == ConnKind::Connector) c.jobId.clear();
+            }
+            it = jobs_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::string>>& files, TimePoint now) {
+    for (const auto& [name, text] : files) {
+        auto record = decodeJournal(text, config_.rules);
+        if (!record) {
+            log(LogLevel::Error, {}, "journal file " + escapeForLog(name) + " unusable, job failed: " + record.reason());
+            ports_.journalRemove(name);
+            continue;
+        }
+        const auto& r = *record;
+        if (r.jobId != name) {
+            log(LogLevel::Error, r.jobId, "journal file name " + escapeForLog(name) + " differs from its job id: job failed");
+            ports_.journalRemove(name);
+            continue;
+        }
+        auto ok = checkResumable(r, bootId_, now, config_.jobExpiry);
+        auto modem = ports_.modemFor(r.job.line);
+        if (ok && !modem) ok = Error{"job " + r.jobId + ": line " + r.job.line + " is no longer a configured modem"};
+        if (!ok || jobs_.count(r.jobId)) {
+            log(LogLevel::Warning, r.jobId, ok ? "duplicate journal entry: job failed" : ok.reason());
+            ports_.journalRemove(r.jobId);
+            addHistory(HistoryEntry{r.jobId, r.job.user, r.job.number, r.job.line, "failed",
+                                    ok ? "duplicate journal entry" : ok.reason(), r.snapshot.attempt, r.created, now,
+                                    std::nullopt});
+            continue;
+        }
+        auto owned = std::make_unique<Job>(r.jobId, r.job, *modem, config_.dialerSettings(*modem), r.created);
+        Job& job = *owned;
+        jobs_[r.jobId] = std::move(owned);
+        admission_.restoreJob(r.job);
+        std::deque<DialerEvent> queue;
+        for (const auto& a : job.dialer.resume(r.snapshot, now)) execute(job, a, queue, now);
+    }
+}
+
+void JobManager::shutdown(TimePoint now) {
+    // Jobs are suspended, not cancelled: their journal stays so the next helper resumes them
+    // when the connector (which reconnects) hands the line over again.
+    admission_.setDraining(true);
+    for (auto& [id, job] : jobs_) {
+        if (job->finished) continue;
+        ports_.killChat(id);
+        ports_.disarmTimer(id);
+        if (job->lineAdopted) ports_.releaseLine(id);
+        log(LogLevel::Info, id, std::string("helper stopping: job suspended in ") + toString(job->dialer.state()) +
+                                    " after " + ms(now - job->created) + " ms, journal kept");
+    }
+}
+
+}  // namespace mscb::helper

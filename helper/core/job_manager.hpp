@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The helper's brain: protocol verbs in, dialer FSMs per job, actions out through HelperPorts.
+//
+// Pure like the rest of core/: every OS effect goes through HelperPorts, time is passed in.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "admission.hpp"
+#include "config.hpp"
+#include "dialer.hpp"
+#include "journal.hpp"
+#include "link_table.hpp"
+#include "mscb/helper_message.hpp"
+
+namespace mscb::helper {
+
+using ConnId = std::uint64_t;
+
+enum class LogLevel { Debug, Info, Warning, Error };
+
+/// Result of a DTR drop on a line.
+enum class DtrResult { Dropped, Unsupported };
+
+/// Everything the manager asks of the outside world (the daemon's OS glue, or a test fake).
+class HelperPorts {
+public:
+    virtual ~HelperPorts() = default;
+    virtual void send(ConnId conn, const Message& message) = 0;
+    virtual void closeConnection(ConnId conn) = 0;
+    /// Checks the fd (a tty, the same device as `line`) and keeps a duplicate for job `jobId`.
+    virtual Result<bool> adoptLine(const std::string& jobId, const std::string& line, int fd) = 0;
+    virtual void releaseLine(const std::string& jobId) = 0;
+    virtual DtrResult dropDtr(const std::string& jobId) = 0;
+    virtual void raiseDtr(const std::string& jobId) = 0;
+    /// Writes `script`, runs chat on the job's line; `number` non-empty only for the dial script.
+    virtual Result<bool> runChat(const std::string& jobId, ScriptKind kind, const std::string& script,
+                                 const std::string& number, Millis timeout) = 0;
+    virtual void killChat(const std::string& jobId) = 0;
+    virtual void armTimer(const std::string& jobId, TimePoint at) = 0;
+    virtual void disarmTimer(const std::string& jobId) = 0;
+    virtual void journalWrite(const std::string& jobId, const std::string& text) = 0;
+    virtual void journalRemove(const std::string& jobId) = 0;
+    /// Report onPidExit(pid) when that process ends.
+    virtual void watchPid(std::int32_t pid) = 0;
+    virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;
+    virtual std::string newJobId() = 0;
+    virtual void log(LogLevel level, const std::string& jobId, const std::string& text) = 0;
+};
+
+/// One finished job, for `history`.
+struct HistoryEntry {
+    std::string jobId, user, number, line, result, reason;
+    unsigned attempts = 0;
+    TimePoint created{0}, finished{0};
+    std::optional<TimePoint> callEnded;  ///< when the return call's pppd went away
+};
+
+class JobManager {
+public:
+    JobManager(HelperConfig config, HelperPorts& ports, std::string bootId);
+    ~JobManager();
+
+    /// One decoded message from connection `conn`; `fd` is the SCM_RIGHTS fd, if any (borrowed).
+    void onMessage(ConnId conn, const Message& message, std::optional<int> fd, TimePoint now);
+    /// A message that did not decode: logged and answered with `refused`.
+    void onGarbage(ConnId conn, const std::string& reason);
+    void onConnectionClosed(ConnId conn, TimePoint now);
+    void onTimer(const std::string& jobId, TimePoint now);
+    void onChatExit(const std::string& jobId, int code, TimePoint now);
+    void onPidExit(std::int32_t pid, TimePoint now);
+    void onModemRemoved(const std::string& devnode, TimePoint now);
+    void onLink(const LinkEvent& event, TimePoint now);
+    /// Journal files found at start-up: resumed, or failed with a log line.
+    void resumeJournal(const std::vector<std::pair<std::string, std::string>>& files, TimePoint now);
+    /// Helper stopping: kills chats, releases lines, keeps the journal (jobs resume on restart).
+    void shutdown(TimePoint now);
+
+    [[nodiscard]] std::size_t jobCount() const { return jobs_.size(); }
+    [[nodiscard]] const std::deque<HistoryEntry>& history() const { return history_; }
+    [[nodiscard]] std::optional<DialerState> jobState(const std::string& jobId) const;
+    [[nodiscard]] const HelperConfig& config() const { return config_; }
+
+private:
+    struct Job;
+    enum class ConnKind { Unknown, Plugin, Connector, Control };
+    struct Conn {
+        ConnKind kind = ConnKind::Unknown;
+        std::string session;  ///< plugin: admitted session; connector: its job's session
+        std::string jobId;
+    };
+    struct ActiveCall {
+        std::string jobId, user, number, line;
+        std::int32_t pppdPid = 0;
+        TimePoint since{0};
+    };
+
+    void reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId = {});
+    void onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now);
+    void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
+    void onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now);
+    void onStatus(ConnId conn, TimePoint now);
+    void onHistory(ConnId conn, TimePoint now);
+    void onCancel(ConnId conn, const Message& m, TimePoint now);
+    void dispatch(Job& job, DialerEvent event, TimePoint now);
+    void execute(Job& job, const DialerAction& action, std::deque<DialerEvent>& queue, TimePoint now);
+    void journal(Job& job);
+    void finish(Job& job, TimePoint now);
+    void reap();
+    void addHistory(HistoryEntry entry);
+    Job* findJob(const std::string& jobId);
+    Job* findJobBySession(const std::string& session);
+    void log(LogLevel level, const std::string& jobId, const std::string& text);
+
+    HelperConfig config_;
+    HelperPorts& ports_;
+    std::string bootId_;
+    Admission admission_;
+    std::map<ConnId, Conn> conns_;
+    std::map<std::string, std::unique_ptr<Job>> jobs_;
+    std::map<std::int32_t, ActiveCall> calls_;
+    LinkTable links_;
+    std::deque<HistoryEntry> history_;
+};
+
+}  // namespace mscb::helper
