@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The CBCP answerer state machine (MS-CBCP §3.2, server side), free of pppd, I/O and clocks.
+//
+// Events come in (start, packet, timeout, protocol-reject, link down); everything it does goes
+// out through ServerHost. States: Idle -> ReqSent -> AckSent -> Closing -> HandedOff, or
+// -> NoCallback (network phase), or -> Failed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mscb/core/callback_policy.hpp"
+#include "mscb/core/cbcp_codec.hpp"
+#include "mscb/dial_number.hpp"
+
+namespace mscb::core {
+
+enum class ServerState { Idle, ReqSent, AckSent, Closing, NoCallback, HandedOff, Failed };
+const char* toString(ServerState state);
+
+enum class LogLevel { Debug, Info, Notice, Warning, Error };
+
+/// Timers and budgets (pppd options mscb-restart, mscb-max-req, mscb-ack-wait, mscb-delay-*).
+struct ServerConfig {
+    std::chrono::milliseconds restart{2000};  ///< Request retransmit interval (MS: ~2 s)
+    unsigned maxRequests = 30;                ///< ~60 s: time for a person to type a number
+    std::chrono::milliseconds ackWait{3000};  ///< grace for re-Acks before we end the call
+    std::uint8_t delayMin = 5;                ///< floor on the caller's delay, seconds
+    std::uint8_t delayMax = 60;               ///< ceiling on the caller's delay, seconds
+    DialRules rules;
+};
+
+/// The callback both sides agreed on (the Ack went out).
+struct Agreement {
+    CallbackType type = CallbackType::User;
+    std::string number;              ///< canonical, through the firewall
+    std::uint8_t peerDelay = 0;      ///< what the caller asked for
+    std::uint32_t delaySeconds = 0;  ///< what we will wait: clamp(peerDelay, min, max)
+    std::uint8_t ackId = 0;
+};
+
+/// Everything the machine does to the outside world.
+class ServerHost {
+public:
+    virtual ~ServerHost() = default;
+    virtual void sendCbcp(const std::vector<std::uint8_t>& packet) = 0;
+    virtual void armTimer(std::chrono::milliseconds after) = 0;
+    virtual void cancelTimer() = 0;
+    /// "No callback" was agreed: continue into the network phase.
+    virtual void startNetworks() = 0;
+    /// End the link (LCP close) with a reason for the log and the Terminate-Request.
+    virtual void closeLink(const std::string& reason) = 0;
+    /// The Ack went out: the first call must end with EXIT_CALLBACK.
+    virtual void callbackArmed(const Agreement& agreement) = 0;
+    /// The first call is down: hand the job to the helper.
+    virtual void handOff(const Agreement& agreement) = 0;
+    virtual void log(LogLevel level, const std::string& text) = 0;
+};
+
+class CbcpServer {
+public:
+    CbcpServer(ServerConfig config, ServerHost& host);
+
+    /// Sends the first Request (id 1) with `offer`. An empty offer fails at once.
+    void start(const Offer& offer);
+    /// A CBCP packet from the peer (bytes after the protocol field). Never throws.
+    void onPacket(std::span<const std::uint8_t> bytes);
+    void onTimeout();
+    /// The peer Protocol-Rejected CBCP.
+    void onProtocolReject();
+    /// The link went down (Terminate, carrier loss, our own close).
+    void onLinkDown();
+
+    [[nodiscard]] ServerState state() const { return state_; }
+    [[nodiscard]] const std::optional<Agreement>& agreement() const { return agreement_; }
+    [[nodiscard]] unsigned requestsSent() const { return requestsSent_; }
+    [[nodiscard]] unsigned droppedPackets() const { return dropped_; }
+
+private:
+    void transition(ServerState next, const std::string& why);
+    void sendRequest();
+    void handleResponse(const CbcpPacket& packet, std::span<const std::uint8_t> bytes);
+    void reRequest(const std::string& why);
+    void acknowledge(const CbcpPacket& response);
+    void drop(const std::string& why);
+    void fail(const std::string& why);
+    [[nodiscard]] bool idWasSent(std::uint8_t id) const;
+    [[nodiscard]] bool offers(CallbackType type) const;
+
+    ServerConfig config_;
+    ServerHost& host_;
+    ServerState state_ = ServerState::Idle;
+    Offer offer_;
+    std::uint8_t lastId_ = 0;  ///< ids 1..lastId_ were sent in this exchange
+    unsigned requestsSent_ = 0;
+    unsigned dropped_ = 0;
+    std::optional<Agreement> agreement_;
+    std::vector<std::uint8_t> acceptedOption_;  ///< raw option bytes of the accepted Response
+};
+
+}  // namespace mscb::core

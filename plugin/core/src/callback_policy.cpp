@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Callback policy model and its text formats (option value, users file).
+#include "mscb/core/callback_policy.hpp"
+
+#include <charconv>
+
+#include "mscb/helper_message.hpp"
+
+namespace mscb::core {
+namespace {
+
+std::vector<std::string_view> splitWords(std::string_view line) {
+    std::vector<std::string_view> words;
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+        while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) {
+            ++pos;
+        }
+        const auto start = pos;
+        while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t') {
+            ++pos;
+        }
+        if (pos > start) {
+            words.push_back(line.substr(start, pos - start));
+        }
+    }
+    return words;
+}
+
+Result<std::uint8_t> parseDelay(std::string_view text, std::string_view what) {
+    unsigned value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value > 255) {
+        return Error{std::string(what) + " must be 0..255 seconds, not '" + escapeForLog(text) + "'"};
+    }
+    return static_cast<std::uint8_t>(value);
+}
+
+Result<std::string> operatorNumber(std::string_view text, const DialRules& rules) {
+    auto checked = checkDialNumber(text, rules, NumberSource::Operator);
+    if (!checked) {
+        return Error{"number '" + escapeForLog(text) + "': " + checked.reason()};
+    }
+    return checked->canonical;
+}
+
+}  // namespace
+
+const char* toString(PolicyKind kind) {
+    switch (kind) {
+    case PolicyKind::None: return "none";
+    case PolicyKind::User: return "user";
+    case PolicyKind::Preset: return "preset";
+    case PolicyKind::List: return "list";
+    }
+    return "?";
+}
+
+Offer offerFor(const UserPolicy& policy, bool callbackPossible) {
+    Offer offer;
+    if (!policy.offersCallback() || !callbackPossible) {
+        // A mandatory policy that cannot call back offers nothing: the caller is refused.
+        offer.noCallback = !policy.mandatory || !policy.offersCallback();
+        return offer;
+    }
+    offer.noCallback = !policy.mandatory;
+    switch (policy.kind) {
+    case PolicyKind::User: offer.user = true; break;
+    case PolicyKind::Preset: offer.adminNumber = policy.presetNumber; break;
+    case PolicyKind::List: offer.listNumbers = policy.listNumbers; break;
+    case PolicyKind::None: break;
+    }
+    return offer;
+}
+
+Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules) {
+    const auto words = splitWords(spec);
+    if (words.empty()) {
+        return Error{"empty callback policy"};
+    }
+    UserPolicy policy;
+    std::size_t next = 1;
+    const auto kind = words[0];
+    if (kind == "none") {
+        policy.kind = PolicyKind::None;
+    } else if (kind == "user") {
+        policy.kind = PolicyKind::User;
+    } else if (kind == "preset" || kind == "list") {
+        if (words.size() < 2) {
+            return Error{"'" + std::string(kind) + "' needs a number"};
+        }
+        next = 2;
+        if (kind == "preset") {
+            policy.kind = PolicyKind::Preset;
+            auto number = operatorNumber(words[1], rules);
+            if (!number) {
+                return Error{number.reason()};
+            }
+            policy.presetNumber = *number;
+        } else {
+            policy.kind = PolicyKind::List;
+            std::string_view rest = words[1];
+            while (true) {
+                const auto comma = rest.find(',');
+                auto number = operatorNumber(rest.substr(0, comma), rules);
+                if (!number) {
+                    return Error{number.reason()};
+                }
+                policy.listNumbers.push_back(*number);
+                if (comma == std::string_view::npos) {
+                    break;
+                }
+                rest = rest.substr(comma + 1);
+            }
+            if (policy.listNumbers.size() > 4) {
+                return Error{"a list holds at most 4 numbers"};
+            }
+        }
+    } else {
+        return Error{"unknown callback policy '" + escapeForLog(kind) +
+                     "' (none, user, preset NUMBER, list N1,N2)"};
+    }
+    bool sawRequirement = false;
+    for (std::size_t i = next; i < words.size(); ++i) {
+        const auto word = words[i];
+        if (policy.kind == PolicyKind::None) {
+            return Error{"'none' takes no further words, found '" + escapeForLog(word) + "'"};
+        }
+        if (word == "optional" || word == "mandatory" || word == "secure") {
+            if (sawRequirement) {
+                return Error{"optional, mandatory and secure exclude each other"};
+            }
+            sawRequirement = true;
+            if (word == "secure" && policy.kind == PolicyKind::User) {
+                // Secure callback dials administrator numbers only (security brief §4).
+                return Error{"'secure' needs an administrator number (preset or list), not 'user'"};
+            }
+            policy.mandatory = word != "optional";
+        } else if (word.substr(0, 10) == "delay-min=") {
+            auto delay = parseDelay(word.substr(10), "delay-min");
+            if (!delay) {
+                return Error{delay.reason()};
+            }
+            policy.delayMin = *delay;
+        } else if (word.substr(0, 10) == "delay-max=") {
+            auto delay = parseDelay(word.substr(10), "delay-max");
+            if (!delay) {
+                return Error{delay.reason()};
+            }
+            policy.delayMax = *delay;
+        } else {
+            return Error{"unknown word '" + escapeForLog(word) + "'"};
+        }
+    }
+    if (policy.delayMin && policy.delayMax && *policy.delayMin > *policy.delayMax) {
+        return Error{"delay-min is larger than delay-max"};
+    }
+    return policy;
+}
+
+Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rules) {
+    PolicyTable table;
+    std::size_t lineNumber = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        ++lineNumber;
+        auto eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) {
+            eol = text.size();
+        }
+        auto line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        const auto lineError = [&](const std::string& why) {
+            return Error{"line " + std::to_string(lineNumber) + ": " + why};
+        };
+        if (line.size() > 1024) {
+            return lineError("longer than 1024 bytes");
+        }
+        if (const auto hash = line.find('#'); hash != std::string_view::npos) {
+            line = line.substr(0, hash);
+        }
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        const auto words = splitWords(line);
+        if (words.empty()) {
+            continue;
+        }
+        const auto user = words[0];
+        if (!isAcceptableUserName(user)) {
+            return lineError("unacceptable user name '" + escapeForLog(user) + "'");
+        }
+        if (words.size() < 2) {
+            return lineError("user '" + escapeForLog(user) + "' has no policy");
+        }
+        const auto specStart = static_cast<std::size_t>(words[1].data() - line.data());
+        auto policy = parsePolicySpec(line.substr(specStart), rules);
+        if (!policy) {
+            return lineError(policy.reason());
+        }
+        if (user == "*") {
+            if (table.defaultEntry) {
+                return lineError("second default entry '*'");
+            }
+            table.defaultEntry = *policy;
+        } else if (!table.users.emplace(std::string(user), *policy).second) {
+            return lineError("user '" + escapeForLog(user) + "' appears twice");
+        }
+    }
+    return table;
+}
+
+const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
+                               const UserPolicy& optionDefault) {
+    if (const auto it = table.users.find(user); it != table.users.end()) {
+        return it->second;
+    }
+    if (table.defaultEntry) {
+        return *table.defaultEntry;
+    }
+    return optionDefault;
+}
+
+std::string describePolicy(const UserPolicy& policy) {
+    std::string text = toString(policy.kind);
+    if (policy.kind == PolicyKind::Preset) {
+        text += " " + policy.presetNumber;
+    } else if (policy.kind == PolicyKind::List) {
+        text += " ";
+        for (std::size_t i = 0; i < policy.listNumbers.size(); ++i) {
+            text += (i ? "," : "") + policy.listNumbers[i];
+        }
+    }
+    if (policy.offersCallback()) {
+        text += policy.mandatory ? " mandatory" : " optional";
+    }
+    return text;
+}
+
+}  // namespace mscb::core

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CBCP answerer state machine.
+#include "mscb/core/cbcp_server.hpp"
+
+#include <algorithm>
+
+namespace mscb::core {
+namespace {
+
+// Ids run 1..255 within one exchange; the option parser caps mscb-max-req below that.
+constexpr unsigned kMaxRequestId = 250;
+
+std::string describeOffer(const Offer& offer) {
+    std::string text;
+    const auto add = [&](const std::string& part) { text += (text.empty() ? "" : "+") + part; };
+    if (offer.noCallback) add("no-callback");
+    if (offer.adminNumber) add("admin");
+    if (!offer.listNumbers.empty()) add("list");
+    if (offer.user) add("user");
+    return text.empty() ? "nothing" : text;
+}
+
+}  // namespace
+
+const char* toString(ServerState state) {
+    switch (state) {
+    case ServerState::Idle: return "Idle";
+    case ServerState::ReqSent: return "ReqSent";
+    case ServerState::AckSent: return "AckSent";
+    case ServerState::Closing: return "Closing";
+    case ServerState::NoCallback: return "NoCallback";
+    case ServerState::HandedOff: return "HandedOff";
+    case ServerState::Failed: return "Failed";
+    }
+    return "?";
+}
+
+CbcpServer::CbcpServer(ServerConfig config, ServerHost& host)
+    : config_(std::move(config)), host_(host) {
+    config_.maxRequests = std::clamp(config_.maxRequests, 1U, kMaxRequestId);
+}
+
+void CbcpServer::transition(ServerState next, const std::string& why) {
+    host_.log(LogLevel::Debug, std::string("CBCP ") + toString(state_) + " -> " + toString(next) +
+                                   " (" + why + ")");
+    state_ = next;
+}
+
+void CbcpServer::start(const Offer& offer) {
+    if (state_ != ServerState::Idle) {
+        return;
+    }
+    offer_ = offer;
+    if (offer_.empty()) {
+        fail("nothing to offer");
+        return;
+    }
+    transition(ServerState::ReqSent, "offering " + describeOffer(offer_));
+    sendRequest();
+}
+
+void CbcpServer::sendRequest() {
+    if (requestsSent_ >= config_.maxRequests) {
+        fail("no acceptable Response after " + std::to_string(requestsSent_) + " Requests");
+        return;
+    }
+    // MS-CBCP §3.2: the first id SHOULD be 1 and every transmission gets a new one.
+    lastId_ = static_cast<std::uint8_t>(lastId_ + 1);
+    ++requestsSent_;
+    // Order NO, ADMIN/LIST, USER: the stock pppd client (cbcp.c) only parses a USER option
+    // carrying an address when it is the last one, and MS-CBCP lists types in this order.
+    std::vector<CbcpOption> options;
+    if (offer_.noCallback) options.push_back(noCallbackOption());
+    if (offer_.adminNumber) options.push_back(adminOption());
+    if (!offer_.listNumbers.empty()) options.push_back(listOption(offer_.listNumbers));
+    if (offer_.user) options.push_back(userOption());
+    host_.sendCbcp(serializeCbcp(CbcpCode::Request, lastId_, options));
+    host_.armTimer(config_.restart);
+}
+
+bool CbcpServer::idWasSent(std::uint8_t id) const {
+    return id >= 1 && id <= lastId_;
+}
+
+bool CbcpServer::offers(CallbackType type) const {
+    switch (type) {
+    case CallbackType::NoCallback: return offer_.noCallback;
+    case CallbackType::User: return offer_.user;
+    case CallbackType::Admin: return offer_.adminNumber.has_value();
+    case CallbackType::List: return !offer_.listNumbers.empty();
+    }
+    return false;
+}
+
+void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
+    auto packet = parseCbcpPacket(bytes);
+    if (!packet) {
+        // Malformed: in ReqSent the caller gets a fresh Request (MS-CBCP §3.2 "bad Response");
+        // in any other state it is only counted.
+        if (state_ == ServerState::ReqSent) {
+            reRequest(packet.reason());
+        } else {
+            drop(packet.reason());
+        }
+        return;
+    }
+    if (packet->code != CbcpCode::Response) {
+        drop(std::string("unexpected ") + toString(packet->code) + " from the peer");
+        return;
+    }
+    if (!idWasSent(packet->id)) {
+        drop("Response id " + std::to_string(packet->id) + " was never sent");
+        return;
+    }
+    handleResponse(*packet, bytes);
+}
+
+void CbcpServer::handleResponse(const CbcpPacket& packet, std::span<const std::uint8_t>) {
+    switch (state_) {
+    case ServerState::ReqSent: break;
+    case ServerState::AckSent:
+    case ServerState::Closing:
+    case ServerState::NoCallback:
+        // A duplicate of the accepted Response means our Ack was lost: Ack again. A different
+        // one never changes what was agreed (a caller cannot redirect the callback).
+        if (packet.options.size() == 1 && packet.options[0].raw == acceptedOption_) {
+            host_.log(LogLevel::Debug, "duplicate Response id " + std::to_string(packet.id) + ", re-Ack");
+            host_.sendCbcp(serializeCbcp(CbcpCode::Ack, packet.id, packet.options));
+        } else {
+            drop("Response after Ack differs from the accepted one");
+        }
+        return;
+    default:
+        drop(std::string("Response in state ") + toString(state_));
+        return;
+    }
+    // Deviation from MS-CBCP §3.2 (drop a Response whose id is not the current one): any id of
+    // this exchange is accepted, since the Request never changes meaning within it. The seed's
+    // Cisco dropped a valid Response to id 20 while its user typed and lost ~1 s.
+    if (packet.options.size() != 1) {
+        reRequest("Response carries " + std::to_string(packet.options.size()) +
+                  " options, exactly one is required");
+        return;
+    }
+    const auto& option = packet.options[0];
+    if (!offers(option.type)) {
+        reRequest(std::string("type ") + toString(option.type) + " was not offered");
+        return;
+    }
+    Agreement agreement;
+    agreement.type = option.type;
+    agreement.peerDelay = option.delay;  // absent (the pppd client's NO) means 0
+    switch (option.type) {
+    case CallbackType::NoCallback: break;
+    case CallbackType::User: {
+        if (option.addresses.size() != 1) {
+            reRequest("user option without a number");
+            return;
+        }
+        auto number = checkDialNumber(option.addresses[0], config_.rules, NumberSource::Peer);
+        if (!number) {
+            host_.log(LogLevel::Warning, "refused caller's number \"" +
+                                             escapeForLog(option.addresses[0]) + "\": " + number.reason());
+            // security brief §4: with another type to fall back on, stop offering USER.
+            if (offer_.noCallback || offer_.adminNumber || !offer_.listNumbers.empty()) {
+                offer_.user = false;
+            }
+            reRequest("caller's number refused");
+            return;
+        }
+        agreement.number = number->canonical;
+        break;
+    }
+    case CallbackType::Admin:
+        if (!option.addresses.empty()) {
+            reRequest("admin option carries a number");
+            return;
+        }
+        agreement.number = *offer_.adminNumber;
+        break;
+    case CallbackType::List: {
+        if (option.addresses.size() != 1) {
+            reRequest("list Response must name exactly one number");
+            return;
+        }
+        const auto& chosen = option.addresses[0];
+        auto canonical = checkDialNumber(chosen, config_.rules, NumberSource::Operator);
+        if (!canonical || std::find(offer_.listNumbers.begin(), offer_.listNumbers.end(),
+                                    canonical->canonical) == offer_.listNumbers.end()) {
+            reRequest("list Response names a number that was not offered");
+            return;
+        }
+        agreement.number = canonical->canonical;
+        break;
+    }
+    }
+    agreement.delaySeconds = std::clamp<std::uint32_t>(agreement.peerDelay, config_.delayMin,
+                                                      std::max(config_.delayMin, config_.delayMax));
+    agreement.ackId = packet.id;
+    acknowledge(packet);
+    agreement_ = agreement;
+    if (option.type == CallbackType::NoCallback) {
+        transition(ServerState::NoCallback, "caller chose no callback");
+        host_.startNetworks();
+        return;
+    }
+    transition(ServerState::AckSent, std::string("callback agreed: ") + toString(option.type) + " " +
+                                         agreement.number + ", delay " +
+                                         std::to_string(agreement.delaySeconds) + " s");
+    host_.callbackArmed(agreement);
+    host_.armTimer(config_.ackWait);
+}
+
+void CbcpServer::acknowledge(const CbcpPacket& response) {
+    host_.cancelTimer();
+    acceptedOption_ = response.options[0].raw;
+    // MS-CBCP §3.2: the Ack carries the Response's id, delay and address. (The seed's Cisco
+    // Acked with a fresh id; its Windows client tolerated it, we do not rely on that.)
+    host_.sendCbcp(serializeCbcp(CbcpCode::Ack, response.id, response.options));
+}
+
+void CbcpServer::reRequest(const std::string& why) {
+    host_.log(LogLevel::Notice, "new Request: " + why);
+    host_.cancelTimer();
+    if (offer_.empty()) {
+        fail("nothing left to offer");
+        return;
+    }
+    sendRequest();
+}
+
+void CbcpServer::drop(const std::string& why) {
+    ++dropped_;
+    host_.log(LogLevel::Debug, "dropped CBCP packet: " + why);
+}
+
+void CbcpServer::fail(const std::string& why) {
+    host_.cancelTimer();
+    transition(ServerState::Failed, why);
+    host_.closeLink("CBCP failed: " + why);
+}
+
+void CbcpServer::onTimeout() {
+    switch (state_) {
+    case ServerState::ReqSent:
+        sendRequest();
+        break;
+    case ServerState::AckSent:
+        // Do not wait for the caller's Terminate-Request (FreeBSD and the seed's Cisco do).
+        transition(ServerState::Closing, "Ack grace over, ending the first call");
+        host_.closeLink("Callback agreed");
+        break;
+    default:
+        break;
+    }
+}
+
+void CbcpServer::onProtocolReject() {
+    if (state_ != ServerState::ReqSent) {
+        return;
+    }
+    host_.cancelTimer();
+    if (offer_.noCallback) {
+        transition(ServerState::NoCallback, "peer rejected CBCP, continuing without callback");
+        host_.startNetworks();
+    } else {
+        fail("peer rejected CBCP but callback is required");
+    }
+}
+
+void CbcpServer::onLinkDown() {
+    host_.cancelTimer();
+    switch (state_) {
+    case ServerState::AckSent:
+    case ServerState::Closing:
+        transition(ServerState::HandedOff, "first call is down");
+        host_.handOff(*agreement_);
+        break;
+    case ServerState::ReqSent:
+        transition(ServerState::Failed, "link went down before a Response");
+        break;
+    default:
+        break;
+    }
+}
+
+}  // namespace mscb::core

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The C++ side of the glue: turns pppd events (through mscb_host.h) into core calls, owns the
+// per-link state and the helper connection. Every extern "C" entry point is noexcept and
+// catches everything: an internal error degrades to "no callback, close the link".
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "helper_client.hpp"
+#include "mscb/core/callback_policy.hpp"
+#include "mscb/core/cbcp_codec.hpp"
+#include "mscb/core/cbcp_server.hpp"
+#include "mscb/core/lcp_callback_option.hpp"
+#include "mscb/dial_number.hpp"
+#include "mscb/helper_message.hpp"
+#include "mscb_host.h"
+
+namespace mscb::glue {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kHelperTimeout = 1000ms;
+constexpr std::size_t kMaxUsersFileBytes = 1 << 20;
+
+void copyError(const std::string& text, char* err, std::size_t errlen) {
+    if (err && errlen > 0) {
+        std::snprintf(err, errlen, "%s", text.c_str());
+    }
+}
+
+// security brief §8: a policy file that others could write is a policy others could set.
+Result<std::string> readTrustedFile(const char* path) {
+    struct stat info {};
+    if (::lstat(path, &info) != 0) {
+        return Error{std::string("cannot read ") + path + ": " + std::strerror(errno)};
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return Error{std::string(path) + " is not a regular file"};
+    }
+    if (info.st_uid != 0 || (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return Error{std::string(path) + " must be owned by root and not group/world-writable"};
+    }
+    if (static_cast<std::size_t>(info.st_size) > kMaxUsersFileBytes) {
+        return Error{std::string(path) + " is larger than 1 MiB"};
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+        return Error{std::string("cannot read ") + path};
+    }
+    return text.str();
+}
+
+Result<DialRules> rulesFrom(const mscb_settings& s) {
+    DialRules rules;
+    if (s.number_max_digits > 0) {
+        rules.maxDigits = static_cast<std::size_t>(s.number_max_digits);
+    }
+    if (s.number_plus) {
+        for (const char* c = s.number_plus; *c; ++c) {
+            if (*c < '0' || *c > '9') {
+                return Error{"mscb-number-plus must be digits"};
+            }
+        }
+        rules.internationalPrefix = s.number_plus;
+    }
+    if (s.number_allow) {
+        auto allow = parsePrefixList(s.number_allow);
+        if (!allow) {
+            return Error{"mscb-number-allow: " + allow.reason()};
+        }
+        rules.allowPrefixes = *allow;
+    }
+    if (s.number_deny) {
+        auto deny = parsePrefixList(s.number_deny);
+        if (!deny) {
+            return Error{"mscb-number-deny: " + deny.reason()};
+        }
+        rules.denyPrefixes = *deny;
+    }
+    return rules;
+}
+
+std::string newSessionId(int pid) {
+    std::random_device random;
+    char text[40];
+    std::snprintf(text, sizeof text, "%x.%08x", static_cast<unsigned>(pid),
+                  static_cast<unsigned>(random()));
+    return text;
+}
+
+CallbackKind kindOf(core::CallbackType type) {
+    switch (type) {
+    case core::CallbackType::Admin: return CallbackKind::Admin;
+    case core::CallbackType::List: return CallbackKind::List;
+    default: return CallbackKind::User;
+    }
+}
+
+/// The plugin: configuration for the whole pppd process plus the state of the current link.
+class Plugin final : public core::ServerHost {
+public:
+    Plugin(const mscb_host_ops& ops, const mscb_settings& settings, DialRules rules,
+           core::UserPolicy optionDefault, core::PolicyTable table)
+        : ops_(ops), optionDefault_(std::move(optionDefault)), table_(std::move(table)) {
+        config_.rules = std::move(rules);
+        if (settings.restart_ms > 0) config_.restart = std::chrono::milliseconds(settings.restart_ms);
+        if (settings.max_requests > 0) config_.maxRequests = static_cast<unsigned>(settings.max_requests);
+        if (settings.ack_wait_ms >= 0) config_.ackWait = std::chrono::milliseconds(settings.ack_wait_ms);
+        if (settings.delay_min >= 0) config_.delayMin = static_cast<std::uint8_t>(settings.delay_min);
+        if (settings.delay_max >= 0) config_.delayMax = static_cast<std::uint8_t>(settings.delay_max);
+        helperSocket_ = settings.helper_socket ? settings.helper_socket : kDefaultHelperSocket;
+        if (settings.connector) connector_ = settings.connector;
+        callbackLegOption_ = settings.callback_leg != 0;
+        if (settings.expect_user) expectUser_ = settings.expect_user;
+    }
+
+    /// Whether LCP should Ack the caller's CBCP callback option at all on this link.
+    bool acceptsCallbackOption() const {
+        if (callbackLegOption_ || isReturnCall_) {
+            return false;  // security brief §5: never offer callback on a return call (no loops)
+        }
+        if (optionDefault_.offersCallback() || (table_.defaultEntry && table_.defaultEntry->offersCallback())) {
+            return true;
+        }
+        for (const auto& [user, policy] : table_.users) {
+            if (policy.offersCallback()) return true;
+        }
+        return false;
+    }
+
+    void linkStarted(bool isReturnCall) {
+        resetLink();
+        isReturnCall_ = isReturnCall;
+        if (!isReturnCall && pendingReturn_) {
+            log(core::LogLevel::Warning, "return call for session " + pendingReturn_->session +
+                                             " did not start; the job is the helper's now");
+            pendingReturn_.reset();
+        }
+    }
+
+    int authUp(const std::string& peer, const std::string& line, bool peerAsked, int pid) {
+        user_ = peer;
+        line_ = line;
+        pid_ = pid;
+        const std::string who = "'" + escapeForLog(peer) + "'";
+        // A return call must authenticate as the user we called back (security brief §5).
+        std::optional<std::string> expected;
+        if (isReturnCall_ && pendingReturn_) expected = pendingReturn_->user;
+        else if (callbackLegOption_ && !expectUser_.empty()) expected = expectUser_;
+        if (expected) {
+            if (peer != *expected) {
+                return refuse("SECURITY: return call authenticated as " + who + ", expected '" +
+                              escapeForLog(*expected) + "'; disconnecting");
+            }
+            log(core::LogLevel::Notice, "return call: " + who + " authenticated again");
+            pendingReturn_.reset();
+            return MSCB_STOCK;
+        }
+        if (callbackLegOption_ || isReturnCall_) {
+            return MSCB_STOCK;
+        }
+        const auto& policy = core::lookupPolicy(table_, peer, optionDefault_);
+        if (!peerAsked) {
+            if (policy.offersCallback() && policy.mandatory) {
+                return refuse("user " + who + " must be called back (" + core::describePolicy(policy) +
+                              ") but the caller did not ask for callback; disconnecting");
+            }
+            return MSCB_STOCK;
+        }
+        bool possible = policy.offersCallback();
+        std::string why;
+        if (possible && peer.empty()) {
+            possible = false;
+            why = "no authenticated peer name (noauth?)";
+        }
+        session_ = newSessionId(pid);
+        if (possible) {
+            if (auto admitted = admit(); !admitted) {
+                possible = false;
+                why = admitted.reason();
+            }
+        }
+        offer_ = core::offerFor(policy, possible);
+        serverConfig_ = config_;
+        if (policy.delayMin) serverConfig_.delayMin = *policy.delayMin;
+        if (policy.delayMax) serverConfig_.delayMax = *policy.delayMax;
+        if (offer_.empty()) {
+            return refuse("user " + who + " must be called back but callback is not possible: " + why);
+        }
+        log(core::LogLevel::Info, "user " + who + " on " + line + " asked for callback; policy " +
+                                      core::describePolicy(policy) + (why.empty() ? "" : "; " + why) +
+                                      "; session " + session_);
+        return MSCB_RUN_CBCP;
+    }
+
+    void open() {
+        if (refused_) {
+            ops_.close_link(refusalReason_.c_str());
+            return;
+        }
+        server_.emplace(serverConfig_, *this);
+        server_->start(offer_);
+    }
+
+    void input(std::span<const std::uint8_t> bytes) {
+        if (server_) server_->onPacket(bytes);
+    }
+    void timeout() {
+        if (server_) server_->onTimeout();
+    }
+    void protocolReject() {
+        if (server_) server_->onProtocolReject();
+    }
+    void linkDown() {
+        if (server_) server_->onLinkDown();
+        server_.reset();
+        helper_.close();
+    }
+
+    // --- core::ServerHost ---
+    void sendCbcp(const std::vector<std::uint8_t>& packet) override {
+        ops_.send_cbcp(packet.data(), static_cast<int>(packet.size()));
+    }
+    void armTimer(std::chrono::milliseconds after) override { ops_.arm_timer(static_cast<long>(after.count())); }
+    void cancelTimer() override { ops_.cancel_timer(); }
+    void startNetworks() override {
+        helper_.close();  // forget the admission
+        ops_.start_networks();
+    }
+    void closeLink(const std::string& reason) override {
+        log(core::LogLevel::Notice, reason);
+        ops_.close_link(reason.c_str());
+    }
+    void callbackArmed(const core::Agreement&) override { ops_.set_callback_status(); }
+    void handOff(const core::Agreement& agreement) override {
+        CallbackJob job{user_, line_, session_, pid_, agreement.number, kindOf(agreement.type),
+                        agreement.delaySeconds};
+        auto reply = helper_.exchange(toMessage(job), kHelperTimeout);
+        helper_.close();
+        if (!reply || !reply->accepted) {
+            log(core::LogLevel::Error, "callback to " + agreement.number + " for '" + escapeForLog(user_) +
+                                           "' LOST: helper " +
+                                           (reply ? "refused: " + reply->reason : reply.reason()));
+            ops_.end_after_this_call();
+            return;
+        }
+        log(core::LogLevel::Notice, "callback job " + reply->jobId + " handed to the helper: user '" +
+                                        escapeForLog(user_) + "', number " + agreement.number + ", delay " +
+                                        std::to_string(agreement.delaySeconds) + " s, session " + session_);
+        if (connector_.empty()) {
+            ops_.end_after_this_call();
+            return;
+        }
+        const std::string command = connector_ + " " + session_;
+        if (ops_.prepare_return_call(command.c_str()) != 0) {
+            log(core::LogLevel::Error, "cannot prepare the return call in this pppd");
+            ops_.end_after_this_call();
+            return;
+        }
+        pendingReturn_ = PendingReturn{user_, session_};
+    }
+    void log(core::LogLevel level, const std::string& text) override {
+        ops_.log(static_cast<int>(level), text.c_str());
+    }
+
+private:
+    struct PendingReturn {
+        std::string user;
+        std::string session;
+    };
+
+    int refuse(const std::string& reason) {
+        refused_ = true;
+        refusalReason_ = reason;
+        log(core::LogLevel::Error, reason);
+        return MSCB_REFUSE;
+    }
+
+    Result<bool> admit() {
+        auto connection = HelperConnection::open(helperSocket_);
+        if (!connection) {
+            return Error{connection.reason()};
+        }
+        helper_ = std::move(connection).value();
+        AdmitRequest request{user_, line_, session_, pid_};
+        auto reply = helper_.exchange(toMessage(request), kHelperTimeout);
+        if (!reply) {
+            helper_.close();
+            return Error{reply.reason()};
+        }
+        if (!reply->accepted) {
+            helper_.close();
+            return Error{"helper refused: " + reply->reason};
+        }
+        return true;
+    }
+
+    void resetLink() {
+        server_.reset();
+        helper_.close();
+        refused_ = false;
+        refusalReason_.clear();
+        offer_ = {};
+        user_.clear();
+        line_.clear();
+        session_.clear();
+    }
+
+    const mscb_host_ops ops_;
+    core::ServerConfig config_;
+    core::UserPolicy optionDefault_;
+    core::PolicyTable table_;
+    std::string helperSocket_;
+    std::string connector_;
+    bool callbackLegOption_ = false;
+    std::string expectUser_;
+
+    // Per link.
+    bool isReturnCall_ = false;
+    bool refused_ = false;
+    std::string refusalReason_;
+    core::Offer offer_;
+    core::ServerConfig serverConfig_;
+    std::optional<core::CbcpServer> server_;
+    HelperConnection helper_;
+    std::string user_;
+    std::string line_;
+    std::string session_;
+    int pid_ = 0;
+    std::optional<PendingReturn> pendingReturn_;  // survives the link: the return call checks it
+};
+
+std::unique_ptr<Plugin> thePlugin;
+
+// Runs `body`; any exception is logged and turned into `fallback` (never unwinds into pppd).
+template <typename Body, typename Fallback>
+auto guarded(const char* where, Body body, Fallback fallback) noexcept -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        if (thePlugin) thePlugin->log(core::LogLevel::Error, std::string("internal error in ") + where + ": " + e.what());
+    } catch (...) {
+        if (thePlugin) thePlugin->log(core::LogLevel::Error, std::string("internal error in ") + where);
+    }
+    return fallback();
+}
+
+Result<core::PolicyTable> loadUsersFile(const char* path, const DialRules& rules) {
+    auto text = readTrustedFile(path);
+    if (!text) {
+        return Error{text.reason()};
+    }
+    auto table = core::parsePolicyFile(*text, rules);
+    if (!table) {
+        return Error{std::string(path) + ": " + table.reason()};
+    }
+    return table;
+}
+
+}  // namespace
+}  // namespace mscb::glue
+
+using mscb::glue::guarded;
+using mscb::glue::thePlugin;
+
+extern "C" {
+
+int mscb_core_check_policy(const char* spec, char* err, size_t errlen) {
+    return guarded("check_policy", [&] {
+        auto policy = mscb::core::parsePolicySpec(spec ? spec : "", mscb::DialRules{});
+        if (!policy) mscb::glue::copyError(policy.reason(), err, errlen);
+        return policy ? 0 : -1;
+    }, [] { return -1; });
+}
+
+int mscb_core_check_prefixes(const char* list, char* err, size_t errlen) {
+    return guarded("check_prefixes", [&] {
+        auto prefixes = mscb::parsePrefixList(list ? list : "");
+        if (!prefixes) mscb::glue::copyError(prefixes.reason(), err, errlen);
+        return prefixes ? 0 : -1;
+    }, [] { return -1; });
+}
+
+int mscb_core_check_users_file(const char* path, char* err, size_t errlen) {
+    return guarded("check_users_file", [&] {
+        auto table = mscb::glue::loadUsersFile(path, mscb::DialRules{});
+        if (!table) mscb::glue::copyError(table.reason(), err, errlen);
+        return table ? 0 : -1;
+    }, [] { return -1; });
+}
+
+int mscb_core_configure(const mscb_host_ops* ops, const mscb_settings* settings, char* err, size_t errlen) {
+    return guarded("configure", [&] {
+        auto rules = mscb::glue::rulesFrom(*settings);
+        if (!rules) {
+            mscb::glue::copyError(rules.reason(), err, errlen);
+            return -1;
+        }
+        auto optionDefault = mscb::core::parsePolicySpec(
+            settings->default_policy ? settings->default_policy : "user", *rules);
+        if (!optionDefault) {
+            mscb::glue::copyError("mscb-default: " + optionDefault.reason(), err, errlen);
+            return -1;
+        }
+        mscb::core::PolicyTable table;
+        if (settings->users_file) {
+            auto loaded = mscb::glue::loadUsersFile(settings->users_file, *rules);
+            if (!loaded) {
+                mscb::glue::copyError("mscb-users: " + loaded.reason(), err, errlen);
+                return -1;
+            }
+            table = std::move(loaded).value();
+        }
+        if (settings->delay_min >= 0 && settings->delay_max >= 0 && settings->delay_min > settings->delay_max) {
+            mscb::glue::copyError("mscb-delay-min is larger than mscb-delay-max", err, errlen);
+            return -1;
+        }
+        thePlugin = std::make_unique<mscb::glue::Plugin>(*ops, *settings, *rules, *optionDefault, std::move(table));
+        return 0;
+    }, [&] {
+        mscb::glue::copyError("internal error while configuring", err, errlen);
+        return -1;
+    });
+}
+
+int mscb_core_find_callback_ci(const unsigned char* options, int len, int* offset, int* length) {
+    return guarded("find_callback_ci", [&] {
+        if (!thePlugin || !options || len <= 0 || !thePlugin->acceptsCallbackOption()) return 0;
+        auto found = mscb::core::findCbcpCallbackOption({options, static_cast<std::size_t>(len)});
+        if (!found) return 0;
+        *offset = static_cast<int>(found->offset);
+        *length = static_cast<int>(found->length);
+        return 1;
+    }, [] { return 0; });
+}
+
+void mscb_core_link_started(int is_return_call) {
+    guarded("link_started", [&] { if (thePlugin) thePlugin->linkStarted(is_return_call != 0); }, [] {});
+}
+
+int mscb_core_auth_up(const char* peer_name, const char* line, int peer_asked_cbcp, int pppd_pid) {
+    return guarded("auth_up", [&] {
+        if (!thePlugin) return static_cast<int>(MSCB_STOCK);
+        return thePlugin->authUp(peer_name ? peer_name : "", line ? line : "", peer_asked_cbcp != 0, pppd_pid);
+    }, [] { return static_cast<int>(MSCB_REFUSE); });
+}
+
+void mscb_core_open(void) {
+    guarded("open", [] { if (thePlugin) thePlugin->open(); }, [] {});
+}
+
+void mscb_core_input(const unsigned char* packet, int len) {
+    guarded("input", [&] {
+        if (thePlugin && packet && len > 0) thePlugin->input({packet, static_cast<std::size_t>(len)});
+    }, [] {});
+}
+
+void mscb_core_timeout(void) {
+    guarded("timeout", [] { if (thePlugin) thePlugin->timeout(); }, [] {});
+}
+
+void mscb_core_protocol_reject(void) {
+    guarded("protocol_reject", [] { if (thePlugin) thePlugin->protocolReject(); }, [] {});
+}
+
+void mscb_core_link_down(void) {
+    guarded("link_down", [] { if (thePlugin) thePlugin->linkDown(); }, [] {});
+}
+
+void mscb_core_describe(const unsigned char* packet, int len, char* out, size_t outlen) {
+    guarded("describe", [&] {
+        const auto text = mscb::core::describeCbcp(
+            {packet, packet && len > 0 ? static_cast<std::size_t>(len) : 0U});
+        mscb::glue::copyError(text, out, outlen);
+    }, [&] { mscb::glue::copyError("(unprintable CBCP packet)", out, outlen); });
+}
+
+}  // extern "C"

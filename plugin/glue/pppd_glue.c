@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pppd_glue.c - the only file of mscb that includes pppd's headers (they do not compile as
+ * C++). It registers the mscb-* options, wraps LCP's reqci so the caller's Callback option
+ * (op 6) is Acked, takes over the CBCP protent slot in place, and forwards every pppd event
+ * to the C++ core through mscb_host.h. Built once per pppd version (2.5.x and 2.4.9).
+ * References are to the pppd sources, file:line (version), as in docs/pppd-hooks.md.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if MSCB_PPPD_25
+#include <pppd/pppd.h>
+#include <pppd/fsm.h>
+#include <pppd/lcp.h>
+#include <pppd/options.h>
+#if !PPP_WITH_CBCP
+#error "pppd was configured without --enable-cbcp: it has no CBCP slot for mscb"
+#endif
+#define MSCB_PPPD_VERSION PPPD_VERSION
+#else
+#include "pppd.h"
+#include "fsm.h"
+#include "lcp.h"
+#include "patchlevel.h"
+#define MSCB_PPPD_VERSION VERSION
+#endif
+
+#include "mscb_host.h"
+
+#define PPP_CBCP_PROTOCOL 0xc029
+#define MSCB_CALLBACK_DIALOUT 2 /* CALLBACK_DIALOUT, pppd-private.h:145 (2.5.2), pppd.h:275 (2.4.9) */
+
+#define MSCB_EXPORT __attribute__((visibility("default")))
+
+MSCB_EXPORT char pppd_version[] = MSCB_PPPD_VERSION;
+
+/* ---- version seams ---- */
+#if MSCB_PPPD_25
+#define mscb_timeout ppp_timeout
+#define mscb_untimeout ppp_untimeout
+#define mscb_add_options ppp_add_options
+#define mscb_option_error ppp_option_error
+static const char *peer_name(void) { return ppp_peer_authname(NULL, 0); }
+static const char *line_name(void) { return ppp_devnam(); }
+static void set_status(int code) { ppp_set_status((ppp_exit_code_t)code); }
+#else
+#define mscb_timeout timeout
+#define mscb_untimeout untimeout
+#define mscb_add_options add_options
+#define mscb_option_error option_error
+static const char *peer_name(void) { return peer_authname; }
+static const char *line_name(void) { return devnam; }
+static void set_status(int code) { status = code; }
+#endif
+
+/* ---- option storage (NULL/-1 = not given; string defaults must be NULL: pppd free()s) ---- */
+static bool opt_enabled;
+static bool opt_callback_leg;
+static char *opt_default;
+static char *opt_users;
+static char *opt_socket;
+static char *opt_connector;
+static char *opt_allow;
+static char *opt_deny;
+static char *opt_plus;
+static char *opt_expect_user;
+static int opt_max_digits = 20;
+static int opt_restart_ms = 2000;
+static int opt_max_req = 30;
+static int opt_ack_wait_ms = 3000;
+static int opt_delay_min = 5;
+static int opt_delay_max = 60;
+
+/* ---- pppd symbols looked up at run time: private in 2.5, or absent without CBCP ---- */
+static struct protent *cbcp_slot;
+static struct protent cbcp_saved;
+static char **callback_script_p;
+static int *do_callback_p;
+static int *doing_callback_p;
+static bool *persist_p;
+static void (*start_networks_p)(int);
+
+static struct fsm_callbacks lcp_callbacks_copy;
+static struct fsm_callbacks *lcp_callbacks_saved;
+static int (*holdoff_hook_saved)(void);
+static bool persist_saved;
+static int return_call_prepared;
+static int callback_agreed;
+static int timer_armed;
+static char close_reason[160]; /* lcp_close keeps the pointer: fsm.c term_reason */
+static char *connector_command;
+
+static fsm cbcp_stub_fsm; /* only unit and protocol are used, by fsm_sdata */
+
+static void set_string_option(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = strdup(value);
+}
+
+static int parse_policy(char **argv)
+{
+	char err[256];
+	if (mscb_core_check_policy(*argv, err, sizeof err) != 0) {
+		mscb_option_error("mscb-default: %s", err);
+		return 0;
+	}
+	set_string_option(&opt_default, *argv);
+	return 1;
+}
+
+static int parse_users(char **argv)
+{
+	char err[256];
+	if (mscb_core_check_users_file(*argv, err, sizeof err) != 0) {
+		mscb_option_error("mscb-users: %s", err);
+		return 0;
+	}
+	set_string_option(&opt_users, *argv);
+	return 1;
+}
+
+static int parse_prefixes(char **argv, char **slot, const char *name)
+{
+	char err[256];
+	if (mscb_core_check_prefixes(*argv, err, sizeof err) != 0) {
+		mscb_option_error("%s: %s", name, err);
+		return 0;
+	}
+	set_string_option(slot, *argv);
+	return 1;
+}
+
+static int parse_allow(char **argv) { return parse_prefixes(argv, &opt_allow, "mscb-number-allow"); }
+static int parse_deny(char **argv) { return parse_prefixes(argv, &opt_deny, "mscb-number-deny"); }
+
+#define MSCB_INT_OPTION(optname, var, low, high, text) \
+	{ .name = optname, .type = o_int, .addr = &var, .description = text, \
+	  .flags = OPT_PRIO | OPT_LIMITS, .upper_limit = high, .lower_limit = low }
+
+static option_t mscb_options[] = {
+	{ .name = "mscb", .type = o_bool, .addr = &opt_enabled,
+	  .description = "Answer Microsoft Callback (CBCP) requests", .flags = OPT_PRIV | 1 },
+	{ .name = "mscb-default", .type = o_special, .addr = (void *)parse_policy,
+	  .description = "Callback policy for users without an entry", .flags = OPT_PRIV | OPT_A2STRVAL,
+	  .addr2 = &opt_default },
+	{ .name = "mscb-users", .type = o_special, .addr = (void *)parse_users,
+	  .description = "Per-user callback policy file", .flags = OPT_PRIV | OPT_A2STRVAL,
+	  .addr2 = &opt_users },
+	{ .name = "mscb-helper-socket", .type = o_string, .addr = &opt_socket,
+	  .description = "Socket of the mscb helper", .flags = OPT_PRIV },
+	{ .name = "mscb-connector", .type = o_string, .addr = &opt_connector,
+	  .description = "Program pppd runs to get the return call's line from the helper",
+	  .flags = OPT_PRIV },
+	{ .name = "mscb-number-allow", .type = o_special, .addr = (void *)parse_allow,
+	  .description = "Callback numbers must start with one of these prefixes",
+	  .flags = OPT_PRIV | OPT_A2STRVAL, .addr2 = &opt_allow },
+	{ .name = "mscb-number-deny", .type = o_special, .addr = (void *)parse_deny,
+	  .description = "Callback numbers must not start with these prefixes",
+	  .flags = OPT_PRIV | OPT_A2STRVAL, .addr2 = &opt_deny },
+	{ .name = "mscb-number-plus", .type = o_string, .addr = &opt_plus,
+	  .description = "Digits that replace a leading '+' in callback numbers", .flags = OPT_PRIV },
+	{ .name = "mscb-callback-leg", .type = o_bool, .addr = &opt_callback_leg,
+	  .description = "This pppd runs a return call: no callback offered", .flags = OPT_PRIV | 1 },
+	{ .name = "mscb-expect-user", .type = o_string, .addr = &opt_expect_user,
+	  .description = "The return call must authenticate as this user", .flags = OPT_PRIV },
+	MSCB_INT_OPTION("mscb-number-max", opt_max_digits, 4, 32, "Longest callback number, in digits"),
+	MSCB_INT_OPTION("mscb-restart", opt_restart_ms, 500, 30000, "CBCP Request retransmit interval, ms"),
+	MSCB_INT_OPTION("mscb-max-req", opt_max_req, 1, 250, "CBCP Requests before giving up"),
+	MSCB_INT_OPTION("mscb-ack-wait", opt_ack_wait_ms, 0, 30000,
+			"Wait after the Ack before ending the first call, ms"),
+	MSCB_INT_OPTION("mscb-delay-min", opt_delay_min, 0, 255, "Shortest callback delay, seconds"),
+	MSCB_INT_OPTION("mscb-delay-max", opt_delay_max, 0, 255, "Longest callback delay, seconds"),
+	{ NULL }
+};
+
+/* ---- host ops for the core ---- */
+static void host_log(int level, const char *text)
+{
+	switch (level) {
+	case MSCB_LOG_DEBUG: dbglog("mscb: %s", text); break;
+	case MSCB_LOG_INFO: info("mscb: %s", text); break;
+	case MSCB_LOG_NOTICE: notice("mscb: %s", text); break;
+	case MSCB_LOG_WARN: warn("mscb: %s", text); break;
+	default: error("mscb: %s", text); break;
+	}
+}
+
+static void host_send_cbcp(const unsigned char *packet, int len)
+{
+	if (len < HEADERLEN)
+		return;
+	/* fsm_sdata (fsm.c:762 (2.5.2)) writes the PPP and CBCP headers itself. */
+	fsm_sdata(&cbcp_stub_fsm, packet[0], packet[1], (unsigned char *)packet + HEADERLEN,
+		  len - HEADERLEN);
+}
+
+static void timer_fired(void *arg)
+{
+	(void)arg;
+	timer_armed = 0;
+	mscb_core_timeout();
+}
+
+static void host_cancel_timer(void)
+{
+	if (timer_armed)
+		mscb_untimeout(timer_fired, NULL);
+	timer_armed = 0;
+}
+
+static void host_arm_timer(long ms)
+{
+	host_cancel_timer();
+	mscb_timeout(timer_fired, NULL, (int)(ms / 1000), (int)(ms % 1000) * 1000);
+	timer_armed = 1;
+}
+
+static void host_start_networks(void)
+{
+	start_networks_p(0);
+}
+
+static void host_close_link(const char *reason)
+{
+	snprintf(close_reason, sizeof close_reason, "%s", reason);
+	lcp_close(0, close_reason);
+}
+
+static void host_set_callback_status(void)
+{
+	callback_agreed = 1;
+	set_status(EXIT_CALLBACK);
+}
+
+static int no_holdoff(void)
+{
+	return 0; /* the helper times the delay while it holds the line */
+}
+
+static int host_prepare_return_call(const char *command)
+{
+	char *copy = strdup(command);
+	if (!copy)
+		return -1;
+	free(connector_command);
+	connector_command = copy;
+	/* pppd's unfinished CALLBACK_DIALOUT path (main.c:562-575, tty.c:606 (2.5.2)): the next
+	 * link iteration runs callback_script instead of the connect script. */
+	*callback_script_p = connector_command;
+	*do_callback_p = MSCB_CALLBACK_DIALOUT;
+	if (!return_call_prepared) {
+		persist_saved = *persist_p;
+		holdoff_hook_saved = holdoff_hook;
+	}
+	*persist_p = 1; /* the main loop only comes round again with persist set */
+	holdoff_hook = no_holdoff;
+	return_call_prepared = 1;
+	return 0;
+}
+
+static void host_end_after_this_call(void)
+{
+	*persist_p = 0; /* as the stock CBCP client does: pppd exits, status 14 */
+}
+
+static const struct mscb_host_ops host_ops = {
+	.send_cbcp = host_send_cbcp,
+	.arm_timer = host_arm_timer,
+	.cancel_timer = host_cancel_timer,
+	.start_networks = host_start_networks,
+	.close_link = host_close_link,
+	.set_callback_status = host_set_callback_status,
+	.prepare_return_call = host_prepare_return_call,
+	.end_after_this_call = host_end_after_this_call,
+	.log = host_log,
+};
+
+/* ---- LCP: Ack the CBCP callback option (pppd.md §2) ---- */
+static int mscb_lcp_reqci(fsm *f, u_char *inp, int *lenp, int reject_if_disagree)
+{
+	int offset, cilen, len, verdict;
+	u_char saved[256];
+
+	if (!mscb_core_find_callback_ci(inp, *lenp, &offset, &cilen) || cilen > (int)sizeof saved)
+		return lcp_callbacks_saved->reqci(f, inp, lenp, reject_if_disagree);
+
+	/* Hide our CI from stock LCP (it would Config-Reject it: lcp.c:1808 (2.5.2)). */
+	memcpy(saved, inp + offset, cilen);
+	memmove(inp + offset, inp + offset + cilen, *lenp - offset - cilen);
+	len = *lenp - cilen;
+	verdict = lcp_callbacks_saved->reqci(f, inp, &len, reject_if_disagree);
+	if (verdict == CONFACK) {
+		/* A Configure-Ack echoes the request byte for byte: put the CI back where it was.
+		 * The output is the request minus our CI, so this restores the original length. */
+		memmove(inp + offset + cilen, inp + offset, len - offset);
+		memcpy(inp + offset, saved, cilen);
+		len += cilen;
+		/* lcp_reqci zeroes the peer's options first (lcp.c:1501 (2.5.2)), so set it after. */
+		lcp_hisoptions[f->unit].neg_cbcp = 1;
+	}
+	*lenp = len;
+	return verdict;
+}
+
+/* ---- the CBCP protent slot, taken over in place (pppd.md §4) ---- */
+static void cbcp_input(int unit, u_char *packet, int len)
+{
+	(void)unit;
+	mscb_core_input(packet, len);
+}
+
+static void cbcp_protrej(int unit)
+{
+	(void)unit;
+	mscb_core_protocol_reject();
+}
+
+static void cbcp_lowerup(int unit)
+{
+	(void)unit;
+}
+
+static void cbcp_lowerdown(int unit)
+{
+	(void)unit;
+	mscb_core_link_down();
+	host_cancel_timer();
+}
+
+static void cbcp_open(int unit)
+{
+	(void)unit;
+	mscb_core_open();
+}
+
+/* Called for every CBCP packet under `debug`, malformed or not (utils.c format_packet). */
+static int cbcp_printpkt(u_char *packet, int len, printer_func printer, void *arg)
+{
+	char text[512];
+	mscb_core_describe(packet, len, text, sizeof text);
+	printer(arg, "%s", text);
+	return len;
+}
+
+/* ---- notifiers ---- */
+static void on_auth_up(void *arg, int unused)
+{
+	int verdict;
+	(void)arg;
+	(void)unused;
+	verdict = mscb_core_auth_up(peer_name(), line_name(), lcp_hisoptions[0].neg_cbcp, (int)getpid());
+	/* network_phase tests go->neg_cbcp after this notifier (auth.c:926-939 (2.5.2)): set, it
+	 * enters PHASE_CALLBACK and calls cbcp_protent.open, where we run CBCP or close. */
+	if (verdict != MSCB_STOCK)
+		lcp_gotoptions[0].neg_cbcp = 1;
+}
+
+static void on_phase_change(void *arg, int new_phase)
+{
+	(void)arg;
+	/* Every link iteration starts here (start_link, main.c (2.5.2 and 2.4.9)). */
+	if (new_phase == PHASE_SERIALCONN) {
+		int is_return_call = return_call_prepared && *doing_callback_p == MSCB_CALLBACK_DIALOUT;
+		if (return_call_prepared) {
+			/* Our connector runs now (or never will): give back what we borrowed. */
+			*persist_p = persist_saved;
+			holdoff_hook = holdoff_hook_saved;
+			return_call_prepared = 0;
+		}
+		callback_agreed = 0;
+		mscb_core_link_started(is_return_call);
+	}
+	/* A "Modem hangup" after our Ack rewrites the status to 16 (main.c:1151 (2.5.2)). */
+	if (callback_agreed && (new_phase == PHASE_DISCONNECT || new_phase == PHASE_DEAD))
+		set_status(EXIT_CALLBACK);
+}
+
+static void on_exit_notify(void *arg, int unused)
+{
+	(void)arg;
+	(void)unused;
+	host_cancel_timer();
+	if (lcp_callbacks_saved)
+		lcp_fsm[0].callbacks = lcp_callbacks_saved;
+	if (cbcp_slot)
+		*cbcp_slot = cbcp_saved;
+}
+
+#if MSCB_PPPD_25
+static void add_notifiers(void)
+{
+	ppp_add_notify(NF_AUTH_UP, on_auth_up, NULL);
+	ppp_add_notify(NF_PHASE_CHANGE, on_phase_change, NULL);
+	ppp_add_notify(NF_EXIT, on_exit_notify, NULL);
+}
+#else
+static void add_notifiers(void)
+{
+	add_notifier(&auth_up_notifier, on_auth_up, NULL);
+	add_notifier(&phasechange, on_phase_change, NULL);
+	add_notifier(&exitnotify, on_exit_notify, NULL);
+}
+#endif
+
+/* Runs after every option is parsed, for every protent (main.c:474 (2.5.2)). */
+static void cbcp_check_options(void)
+{
+	struct mscb_settings settings;
+	char err[320];
+
+	if (cbcp_saved.check_options)
+		cbcp_saved.check_options();
+	if (!opt_enabled) {
+		*cbcp_slot = cbcp_saved;
+		return;
+	}
+	if (lcp_wantoptions[0].neg_cbcp) {
+		mscb_option_error("mscb: the 'callback' option (CBCP client) cannot be used with mscb (server)");
+		exit(EXIT_OPTION_ERROR);
+	}
+	memset(&settings, 0, sizeof settings);
+	settings.enabled = 1;
+	settings.default_policy = opt_default;
+	settings.users_file = opt_users;
+	settings.helper_socket = opt_socket;
+	settings.connector = opt_connector;
+	settings.number_allow = opt_allow;
+	settings.number_deny = opt_deny;
+	settings.number_plus = opt_plus;
+	settings.number_max_digits = opt_max_digits;
+	settings.restart_ms = opt_restart_ms;
+	settings.max_requests = opt_max_req;
+	settings.ack_wait_ms = opt_ack_wait_ms;
+	settings.delay_min = opt_delay_min;
+	settings.delay_max = opt_delay_max;
+	settings.callback_leg = opt_callback_leg;
+	settings.expect_user = opt_expect_user;
+	if (mscb_core_configure(&host_ops, &settings, err, sizeof err) != 0) {
+		mscb_option_error("mscb: %s", err);
+		exit(EXIT_OPTION_ERROR);
+	}
+
+	cbcp_slot->input = cbcp_input;
+	cbcp_slot->protrej = cbcp_protrej;
+	cbcp_slot->lowerup = cbcp_lowerup;
+	cbcp_slot->lowerdown = cbcp_lowerdown;
+	cbcp_slot->open = cbcp_open;
+	cbcp_slot->printpkt = cbcp_printpkt;
+	cbcp_slot->enabled_flag = 1;
+
+	lcp_callbacks_copy = *lcp_fsm[0].callbacks;
+	lcp_callbacks_saved = lcp_fsm[0].callbacks;
+	lcp_callbacks_copy.reqci = mscb_lcp_reqci;
+	lcp_fsm[0].callbacks = &lcp_callbacks_copy;
+
+	add_notifiers();
+	info("mscb: answering Microsoft Callback requests (pppd %s)", MSCB_PPPD_VERSION);
+}
+
+static void *lookup(const char *symbol)
+{
+	void *address = dlsym(RTLD_DEFAULT, symbol);
+	if (!address)
+		fatal("mscb: this pppd has no '%s'; mscb needs pppd %s built with CBCP support",
+		      symbol, MSCB_PPPD_VERSION);
+	return address;
+}
+
+MSCB_EXPORT void plugin_init(void)
+{
+	/* cbcp_protent exists only in a pppd built with CBCP (--enable-cbcp / CBCP=y). */
+	cbcp_slot = lookup("cbcp_protent");
+	callback_script_p = lookup("callback_script");
+	do_callback_p = lookup("do_callback");
+	doing_callback_p = lookup("doing_callback");
+	persist_p = lookup("persist");
+	start_networks_p = (void (*)(int))lookup("start_networks");
+	cbcp_saved = *cbcp_slot;
+	cbcp_slot->check_options = cbcp_check_options;
+
+	cbcp_stub_fsm.unit = 0;
+	cbcp_stub_fsm.protocol = PPP_CBCP_PROTOCOL;
+	mscb_add_options(mscb_options);
+}
