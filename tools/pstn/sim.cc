@@ -106,6 +106,16 @@ bool Simulator::makeRaw(int fd) {
 // ---- setup / cleanup -------------------------------------------------------------------
 
 bool Simulator::setup() {
+  // Block the stop signals first: a SIGTERM during setup is read from the signalfd later
+  // and still ends in a clean shutdown.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  sigaddset(&mask, SIGQUIT);
+  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
   if (!options_.logPath.empty()) {
     if (options_.logPath == "-") {
       logFd_ = STDOUT_FILENO;
@@ -130,14 +140,6 @@ bool Simulator::setup() {
     warn(errnoText("epoll_create1"));
     return false;
   }
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGTERM);
-  sigaddset(&mask, SIGINT);
-  sigaddset(&mask, SIGHUP);
-  sigaddset(&mask, SIGQUIT);
-  ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
   signalFd_ = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   coreTimer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
   recheckTimer_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
