@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Callback policy: spec grammar, users file with line-numbered errors, precedence, offers.
+#include <gtest/gtest.h>
+
+#include "mscb/core/callback_policy.hpp"
+
+using namespace mscb::core;
+using mscb::DialRules;
+
+namespace {
+
+UserPolicy spec(const std::string& text) {
+    auto policy = parsePolicySpec(text, DialRules{});
+    EXPECT_TRUE(policy) << text << ": " << (policy ? "" : policy.reason());
+    return policy ? *policy : UserPolicy{};
+}
+
+std::string specError(const std::string& text) {
+    auto policy = parsePolicySpec(text, DialRules{});
+    EXPECT_FALSE(policy) << text;
+    return policy ? "" : policy.reason();
+}
+
+TEST(PolicySpec, Kinds) {
+    EXPECT_EQ(spec("none").kind, PolicyKind::None);
+    EXPECT_EQ(spec("user").kind, PolicyKind::User);
+    EXPECT_FALSE(spec("user").mandatory);
+    EXPECT_TRUE(spec("user mandatory").mandatory);
+    auto preset = spec("preset 555-1234 secure");
+    EXPECT_EQ(preset.kind, PolicyKind::Preset);
+    EXPECT_EQ(preset.presetNumber, "5551234");
+    EXPECT_TRUE(preset.mandatory);
+    auto list = spec("list 5551111,555-2222");
+    EXPECT_EQ(list.listNumbers, (std::vector<std::string>{"5551111", "5552222"}));
+    auto delays = spec("user delay-min=10 delay-max=30");
+    EXPECT_EQ(*delays.delayMin, 10);
+    EXPECT_EQ(*delays.delayMax, 30);
+}
+
+TEST(PolicySpec, Errors) {
+    EXPECT_NE(specError("").find("empty"), std::string::npos);
+    EXPECT_NE(specError("sometimes").find("unknown callback policy"), std::string::npos);
+    EXPECT_NE(specError("preset").find("needs a number"), std::string::npos);
+    EXPECT_NE(specError("preset 555;ATH").find("not allowed"), std::string::npos);
+    EXPECT_NE(specError("list 5551111,,5552222").find("empty number"), std::string::npos);
+    EXPECT_NE(specError("user secure").find("administrator number"), std::string::npos);
+    EXPECT_NE(specError("user optional mandatory").find("exclude"), std::string::npos);
+    EXPECT_NE(specError("none optional").find("takes no further"), std::string::npos);
+    EXPECT_NE(specError("user delay-min=300").find("0..255"), std::string::npos);
+    EXPECT_NE(specError("user delay-min=20 delay-max=10").find("larger"), std::string::npos);
+    EXPECT_NE(specError("user colour=blue").find("unknown word"), std::string::npos);
+    EXPECT_NE(specError("list 5551111,5552222,5553333,5554444,5555555").find("at most 4"), std::string::npos);
+    EXPECT_NE(specError("preset 0049301234567").find("denied prefix"), std::string::npos);
+}
+
+TEST(PolicyOffer, FollowsKindAndRequirement) {
+    auto user = offerFor(spec("user"), true);
+    EXPECT_TRUE(user.noCallback);
+    EXPECT_TRUE(user.user);
+    auto mandatory = offerFor(spec("user mandatory"), true);
+    EXPECT_FALSE(mandatory.noCallback);
+    auto secure = offerFor(spec("preset 5551234 secure"), true);
+    EXPECT_FALSE(secure.noCallback);
+    EXPECT_FALSE(secure.user);
+    EXPECT_EQ(*secure.adminNumber, "5551234");
+    auto none = offerFor(spec("none"), true);
+    EXPECT_TRUE(none.noCallback);
+    EXPECT_FALSE(none.offersCallback());
+}
+
+TEST(PolicyOffer, WhenCallbackIsImpossibleOnlyNoOrNothingIsOffered) {
+    auto optional = offerFor(spec("user"), false);
+    EXPECT_TRUE(optional.noCallback);
+    EXPECT_FALSE(optional.offersCallback());
+    EXPECT_TRUE(offerFor(spec("preset 5551234 secure"), false).empty());
+}
+
+TEST(PolicyFile, ParsesUsersDefaultAndComments) {
+    const char* text =
+        "# mscb users\n"
+        "callmeback  user            # Windows 'Set by caller'\n"
+        "alice       preset 555-1234 secure\n"
+        "\n"
+        "bob\tlist 5551111,5552222 delay-min=8\r\n"
+        "*           none\n";
+    auto table = parsePolicyFile(text, DialRules{});
+    ASSERT_TRUE(table) << table.reason();
+    EXPECT_EQ(table->users.size(), 3U);
+    EXPECT_EQ(table->users.at("alice").presetNumber, "5551234");
+    EXPECT_EQ(*table->users.at("bob").delayMin, 8);
+    ASSERT_TRUE(table->defaultEntry);
+    EXPECT_EQ(table->defaultEntry->kind, PolicyKind::None);
+}
+
+TEST(PolicyFile, FirstBadLineFailsTheFileWithItsNumber) {
+    auto table = parsePolicyFile("alice user\n\nbob preset 55;5\ncarol user\n", DialRules{});
+    ASSERT_FALSE(table);
+    EXPECT_EQ(table.reason().rfind("line 3: ", 0), 0U) << table.reason();
+}
+
+TEST(PolicyFile, DuplicatesAndMissingPoliciesAreErrors) {
+    EXPECT_NE(parsePolicyFile("a user\na none\n", DialRules{}).reason().find("line 2: user 'a' appears twice"),
+              std::string::npos);
+    EXPECT_NE(parsePolicyFile("* user\n* none\n", DialRules{}).reason().find("second default"),
+              std::string::npos);
+    EXPECT_NE(parsePolicyFile("lonely\n", DialRules{}).reason().find("line 1: user 'lonely' has no policy"),
+              std::string::npos);
+    EXPECT_FALSE(parsePolicyFile(std::string("x\x01y user\n"), DialRules{}));
+    EXPECT_FALSE(parsePolicyFile(std::string(2000, 'a') + " user\n", DialRules{}));
+}
+
+TEST(PolicyFile, EmptyFileIsAnEmptyTable) {
+    auto table = parsePolicyFile("# nothing yet\n\n", DialRules{});
+    ASSERT_TRUE(table);
+    EXPECT_TRUE(table->users.empty());
+    EXPECT_FALSE(table->defaultEntry);
+}
+
+TEST(PolicyLookup, UserEntryBeatsFileDefaultBeatsOptionDefault) {
+    auto table = *parsePolicyFile("alice preset 5551234\n* none\n", DialRules{});
+    const auto optionDefault = spec("user");
+    EXPECT_EQ(lookupPolicy(table, "alice", optionDefault).kind, PolicyKind::Preset);
+    EXPECT_EQ(lookupPolicy(table, "bob", optionDefault).kind, PolicyKind::None);
+    PolicyTable noDefault = *parsePolicyFile("alice preset 5551234\n", DialRules{});
+    EXPECT_EQ(lookupPolicy(noDefault, "bob", optionDefault).kind, PolicyKind::User);
+    EXPECT_EQ(lookupPolicy(noDefault, "Alice", optionDefault).kind, PolicyKind::User);  // exact match
+}
+
+TEST(PolicyDescribe, ReadsLikeTheSpec) {
+    EXPECT_EQ(describePolicy(spec("preset 555-1234 secure")), "preset 5551234 mandatory");
+    EXPECT_EQ(describePolicy(spec("list 5551111,5552222")), "list 5551111,5552222 optional");
+    EXPECT_EQ(describePolicy(spec("none")), "none");
+}
+
+}  // namespace

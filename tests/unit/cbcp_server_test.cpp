@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CBCP answerer state machine, driven with a recording host and explicit timer firings.
+#include <gtest/gtest.h>
+
+#include "hex.hpp"
+#include "mscb/core/cbcp_server.hpp"
+
+using namespace mscb::core;
+using mscb::test::hex;
+using mscb::test::toHex;
+
+namespace {
+
+class RecordingHost : public ServerHost {
+public:
+    std::vector<std::string> sent;  // hex of every packet, in order
+    std::vector<std::string> events;
+    std::chrono::milliseconds timer{0};
+    bool timerArmed = false;
+    std::optional<Agreement> armed;
+    std::optional<Agreement> handedOff;
+    std::vector<std::string> logs;
+
+    void sendCbcp(const std::vector<std::uint8_t>& packet) override { sent.push_back(toHex(packet)); }
+    void armTimer(std::chrono::milliseconds after) override {
+        timer = after;
+        timerArmed = true;
+    }
+    void cancelTimer() override { timerArmed = false; }
+    void startNetworks() override { events.push_back("start-networks"); }
+    void closeLink(const std::string& reason) override { events.push_back("close: " + reason); }
+    void callbackArmed(const Agreement& a) override { armed = a; }
+    void handOff(const Agreement& a) override { handedOff = a; }
+    void log(LogLevel, const std::string& text) override { logs.push_back(text); }
+
+    bool logged(const std::string& part) const {
+        for (const auto& line : logs) {
+            if (line.find(part) != std::string::npos) return true;
+        }
+        return false;
+    }
+};
+
+Offer userOffer(bool withNo = true) {
+    Offer offer;
+    offer.noCallback = withNo;
+    offer.user = true;
+    return offer;
+}
+
+class ACbcpServer : public ::testing::Test {
+protected:
+    RecordingHost host;
+    ServerConfig config;
+    std::optional<CbcpServer> server;
+
+    void start(const Offer& offer) {
+        server.emplace(config, host);
+        server->start(offer);
+    }
+    void receive(const std::string& bytes) { server->onPacket(hex(bytes)); }
+    void fireTimer() {
+        ASSERT_TRUE(host.timerArmed);
+        host.timerArmed = false;
+        server->onTimeout();
+    }
+};
+
+TEST_F(ACbcpServer, FirstRequestHasIdOneAndOffersInOrder) {
+    Offer offer = userOffer();
+    offer.adminNumber = "5559999";
+    start(offer);
+    EXPECT_EQ(server->state(), ServerState::ReqSent);
+    ASSERT_EQ(host.sent.size(), 1U);
+    EXPECT_EQ(host.sent[0], "01 01 00 0e 01 02 03 03 00 02 05 00 01 00");
+    EXPECT_TRUE(host.timerArmed);
+    EXPECT_EQ(host.timer, std::chrono::milliseconds(2000));
+}
+
+TEST_F(ACbcpServer, RetransmitsWithANewIdEachTime) {
+    start(userOffer());
+    fireTimer();
+    fireTimer();
+    ASSERT_EQ(host.sent.size(), 3U);
+    EXPECT_EQ(host.sent[1], "01 02 00 0b 01 02 02 05 00 01 00");
+    EXPECT_EQ(host.sent[2], "01 03 00 0b 01 02 02 05 00 01 00");
+}
+
+TEST_F(ACbcpServer, ValidUserResponseIsAckedWithItsIdAndArmsCallback) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.sent[1], "03 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(server->state(), ServerState::AckSent);
+    ASSERT_TRUE(host.armed);
+    EXPECT_EQ(host.armed->number, "5551234");
+    EXPECT_EQ(host.armed->delaySeconds, 12U);
+    EXPECT_EQ(host.timer, config.ackWait);
+}
+
+TEST_F(ACbcpServer, LateResponseToAnEarlierIdIsAccepted) {
+    // The seed's Cisco dropped exactly this (Response to id 20 while it was at 24).
+    start(userOffer());
+    fireTimer();
+    fireTimer();
+    fireTimer();
+    receive("02 01 00 11 02 0d 0f 01 35 32 37 2d 39 36 35 31 00");
+    EXPECT_EQ(server->state(), ServerState::AckSent);
+    EXPECT_EQ(host.sent.back(), "03 01 00 11 02 0d 0f 01 35 32 37 2d 39 36 35 31 00");
+    EXPECT_EQ(host.armed->number, "5279651");
+    EXPECT_EQ(host.armed->delaySeconds, 15U);
+}
+
+TEST_F(ACbcpServer, ResponseWithAnIdNeverSentIsDroppedAndTimerKeepsRunning) {
+    start(userOffer());
+    receive("02 07 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(server->state(), ServerState::ReqSent);
+    EXPECT_EQ(host.sent.size(), 1U);
+    EXPECT_EQ(server->droppedPackets(), 1U);
+    EXPECT_TRUE(host.timerArmed);
+    EXPECT_TRUE(host.logged("never sent"));
+}
+
+TEST_F(ACbcpServer, TypeNotOfferedGetsAFreshRequest) {
+    start(userOffer());
+    receive("02 01 00 07 03 03 05");  // admin was not offered
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.sent[1].substr(0, 5), "01 02");
+    EXPECT_EQ(server->state(), ServerState::ReqSent);
+    EXPECT_TRUE(host.logged("not offered"));
+}
+
+TEST_F(ACbcpServer, MalformedResponseGetsAFreshRequest) {
+    start(userOffer());
+    receive("02 01 00 0c 02 08 0c 01 35 35 35 31");  // no NUL
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_TRUE(host.logged("no NUL"));
+}
+
+TEST_F(ACbcpServer, ResponseWithTwoOptionsGetsAFreshRequest) {
+    start(userOffer());
+    receive("02 01 00 12 01 02 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(server->state(), ServerState::ReqSent);
+}
+
+TEST_F(ACbcpServer, HostileNumberIsRefusedAndUserDroppedFromTheOffer) {
+    start(userOffer(true));
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");  // "555;ATH"
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.sent[1], "01 02 00 06 01 02");  // NO only: USER no longer offered
+    EXPECT_FALSE(host.armed);
+    EXPECT_TRUE(host.logged("not allowed in a dial string"));
+}
+
+TEST_F(ACbcpServer, HostileNumberWithUserOnlyKeepsOfferingUser) {
+    start(userOffer(false));
+    receive("02 01 00 0e 02 0a 0c 01 35 35 35 5c 4b 00");  // "555\K"
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.sent[1], "01 02 00 09 02 05 00 01 00");
+    EXPECT_FALSE(host.armed);
+}
+
+TEST_F(ACbcpServer, GivesUpAfterMaxRequestsAndClosesTheLink) {
+    config.maxRequests = 3;
+    start(userOffer());
+    fireTimer();
+    fireTimer();
+    fireTimer();
+    EXPECT_EQ(host.sent.size(), 3U);
+    EXPECT_EQ(server->state(), ServerState::Failed);
+    ASSERT_EQ(host.events.size(), 1U);
+    EXPECT_NE(host.events[0].find("no acceptable Response after 3 Requests"), std::string::npos);
+    EXPECT_FALSE(host.timerArmed);
+}
+
+TEST_F(ACbcpServer, DuplicateResponseIsAckedAgain) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    ASSERT_EQ(host.sent.size(), 3U);
+    EXPECT_EQ(host.sent[2], host.sent[1]);
+}
+
+TEST_F(ACbcpServer, DifferentResponseAfterAckNeverChangesTheAgreement) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 39 39 39 39 00");
+    EXPECT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.armed->number, "5551234");
+    EXPECT_TRUE(host.logged("differs"));
+}
+
+TEST_F(ACbcpServer, NoCallbackChosenStartsNetworks) {
+    start(userOffer());
+    receive("02 01 00 06 01 02");
+    EXPECT_EQ(host.sent.back(), "03 01 00 06 01 02");
+    EXPECT_EQ(server->state(), ServerState::NoCallback);
+    EXPECT_EQ(host.events, std::vector<std::string>{"start-networks"});
+    EXPECT_FALSE(host.armed);
+    EXPECT_FALSE(host.timerArmed);
+}
+
+TEST_F(ACbcpServer, DelayIsClampedToMinAndMax) {
+    config.delayMin = 10;
+    config.delayMax = 20;
+    start(userOffer());
+    receive("02 01 00 10 02 0c 05 01 35 35 35 31 32 33 34 00");  // pppd client: 5 s
+    EXPECT_EQ(host.armed->delaySeconds, 10U);
+    EXPECT_EQ(host.armed->peerDelay, 5);
+    // The Ack still echoes the caller's own delay byte (MS-CBCP §3.2).
+    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 05 01 35 35 35 31 32 33 34 00");
+
+    host = RecordingHost{};
+    start(userOffer());
+    receive("02 01 00 10 02 0c ff 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(host.armed->delaySeconds, 20U);
+}
+
+TEST_F(ACbcpServer, AdminResponseUsesThePresetNumber) {
+    Offer offer;
+    offer.adminNumber = "5559999";
+    start(offer);
+    EXPECT_EQ(host.sent[0], "01 01 00 07 03 03 00");
+    receive("02 01 00 07 03 03 0c");
+    ASSERT_TRUE(host.armed);
+    EXPECT_EQ(host.armed->number, "5559999");
+    EXPECT_EQ(host.armed->type, CallbackType::Admin);
+}
+
+TEST_F(ACbcpServer, SecureOfferRejectsUserAndNoResponses) {
+    Offer offer;
+    offer.adminNumber = "5559999";
+    start(offer);
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    receive("02 02 00 06 01 02");
+    EXPECT_EQ(host.sent.size(), 3U);
+    EXPECT_EQ(server->state(), ServerState::ReqSent);
+    EXPECT_FALSE(host.armed);
+    EXPECT_TRUE(host.events.empty());
+}
+
+TEST_F(ACbcpServer, ListResponseMustNameAnOfferedNumber) {
+    Offer offer;
+    offer.listNumbers = {"5551111", "5552222"};
+    start(offer);
+    receive("02 01 00 10 04 0c 0c 01 35 35 35 33 33 33 33 00");  // not in the list
+    EXPECT_FALSE(host.armed);
+    receive("02 02 00 10 04 0c 0c 01 35 35 35 32 32 32 32 00");
+    ASSERT_TRUE(host.armed);
+    EXPECT_EQ(host.armed->number, "5552222");
+}
+
+TEST_F(ACbcpServer, AckGraceEndsTheFirstCallItself) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    fireTimer();
+    EXPECT_EQ(server->state(), ServerState::Closing);
+    EXPECT_EQ(host.events, std::vector<std::string>{"close: Callback agreed"});
+    server->onLinkDown();
+    EXPECT_EQ(server->state(), ServerState::HandedOff);
+    ASSERT_TRUE(host.handedOff);
+    EXPECT_EQ(host.handedOff->number, "5551234");
+}
+
+TEST_F(ACbcpServer, PeerTerminateAfterAckHandsOff) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    server->onLinkDown();
+    EXPECT_EQ(server->state(), ServerState::HandedOff);
+    EXPECT_TRUE(host.handedOff);
+    EXPECT_FALSE(host.timerArmed);
+}
+
+TEST_F(ACbcpServer, LinkDownBeforeAnyResponseEmitsNoJob) {
+    start(userOffer());
+    server->onLinkDown();
+    EXPECT_EQ(server->state(), ServerState::Failed);
+    EXPECT_FALSE(host.handedOff);
+    EXPECT_FALSE(host.timerArmed);
+}
+
+TEST_F(ACbcpServer, ProtocolRejectFallsBackToNoCallbackWhenAllowed) {
+    start(userOffer(true));
+    server->onProtocolReject();
+    EXPECT_EQ(server->state(), ServerState::NoCallback);
+    EXPECT_EQ(host.events, std::vector<std::string>{"start-networks"});
+}
+
+TEST_F(ACbcpServer, ProtocolRejectClosesWhenCallbackIsRequired) {
+    Offer offer;
+    offer.adminNumber = "5559999";
+    start(offer);
+    server->onProtocolReject();
+    EXPECT_EQ(server->state(), ServerState::Failed);
+    ASSERT_EQ(host.events.size(), 1U);
+    EXPECT_NE(host.events[0].find("callback is required"), std::string::npos);
+}
+
+TEST_F(ACbcpServer, RequestsAndAcksFromThePeerAreDropped) {
+    start(userOffer());
+    receive("01 02 00 0e 02 05 00 01 00 01 02 03 03 00");  // a Request: we are the server
+    receive("03 01 00 06 01 02");
+    EXPECT_EQ(host.sent.size(), 1U);
+    EXPECT_EQ(server->droppedPackets(), 2U);
+}
+
+TEST_F(ACbcpServer, EmptyOfferFailsAtOnce) {
+    start(Offer{});
+    EXPECT_EQ(server->state(), ServerState::Failed);
+    EXPECT_TRUE(host.sent.empty());
+}
+
+TEST_F(ACbcpServer, EveryTransitionIsLoggedWithOldAndNewState) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_TRUE(host.logged("Idle -> ReqSent"));
+    EXPECT_TRUE(host.logged("ReqSent -> AckSent"));
+}
+
+TEST_F(ACbcpServer, IgnoresEventsAfterFailure) {
+    config.maxRequests = 1;
+    start(userOffer());
+    fireTimer();
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_FALSE(host.armed);
+    EXPECT_EQ(server->state(), ServerState::Failed);
+}
+
+}  // namespace
