@@ -94,11 +94,15 @@ lab_setup() {
     mkdir -p "$tmp"
     echo "lab setup: building guest $key in $tmp (suite $LAB_SUITE, packages $LAB_PACKAGES)"
     (
-        trap 'kill $dbpid 2>/dev/null; wait; lab_rmtree "$tmp"' EXIT
+        # On any exit short of success: stop debootstrap (its own process group) and drop the partial tree.
+        trap '[ -n "${dbpid:-}" ] && kill -TERM -- "-$dbpid" 2>/dev/null; wait; lab_rmtree "$tmp"' EXIT
+        trap 'echo "lab setup: interrupted" >&2; exit 130' INT TERM HUP
         # (no set -e: it is ignored in a subshell tested with ||; every step is checked.)
         lab_step "host tools" lab_host_tools || exit
+        set -m  # the background step gets a process group of its own, so it can be stopped as a whole
         lab_step "debootstrap $LAB_SUITE (in the background)" lab_debootstrap "$tmp" &
         dbpid=$!
+        set +m
         lab_step "fetch $LAB_KERNEL_PACKAGE" lab_fetch_kernel "$tmp" || exit
         wait $dbpid || exit
         lab_step "install kernel + modules" lab_install_kernel "$tmp" "$final" || exit
