@@ -370,9 +370,6 @@ void Exchange::route(Call& call, Millis now) {
     if (!call.digits.empty() && modems_[i].number == call.digits) callee = i;
   }
   if (!callee) {
-    Event e = lineEvent("no-carrier", caller);
-    e.add("reason", "unknown-number").add("digits", call.digits).add("call", i64(call.id));
-    log(std::move(e));
     endCall(call.id, now, "unknown-number", std::nullopt, ResultCode::NoCarrier);
     return;
   }
@@ -497,6 +494,11 @@ void Exchange::endCall(std::uint64_t id, Millis now, const std::string& cause,
     log(std::move(e));
     if (self) continue;  // the initiator's own state change is up to the caller
     if (side == call.caller && callerResult) {
+      if (*callerResult == ResultCode::NoCarrier) {
+        Event nc = lineEvent("no-carrier", side);
+        nc.add("reason", sideCause).add("call", i64(call.id));
+        log(std::move(nc));
+      }
       result(side, *callerResult);
     } else if (connected) {
       carrierLoss(side, call.id, now);

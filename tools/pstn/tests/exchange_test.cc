@@ -191,6 +191,8 @@ TEST(Call, AtaWithNothingRingingAndDialFromRingingRejects) {
   rig.take(B);
   rig.type(B, "ATDT5559999\r");  // B dials out instead of answering
   EXPECT_EQ(rig.take(A), kNoCarrier);
+  EXPECT_EQ(rig.named("no-carrier").back().str("reason"), "far-end");
+  EXPECT_EQ(rig.named("hangup").back().str("cause"), "rejected");
   EXPECT_EQ(rig.ex.state(A), ModemState::Idle);
   EXPECT_EQ(rig.ex.state(B), ModemState::Dialling);
   rig.advance(500);
