@@ -3,7 +3,6 @@
 #include "exchange.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -623,7 +622,7 @@ void Exchange::tick(Millis now) {
       if (m.vhangupAt && *m.vhangupAt == at) {
         m.vhangupAt.reset();
         Action a;
-  a.kind = Action::Kind::Vhangup;
+        a.kind = Action::Kind::Vhangup;
         a.line = i;
         actions_.push_back(std::move(a));
         break;
