@@ -384,7 +384,7 @@ void JobManager::finish(Job& job, TimePoint now) {
     job.finished = true;
     ports_.disarmTimer(job.id);
     ports_.journalRemove(job.id);
-    if (job.lineAdopted) ports_.releaseLine(job.id);
+    ports_.releaseLine(job.id);  // also frees the job's timer when no line ever came
     admission_.jobFinished(job.request.session);
     const auto state = job.dialer.state();
     const std::string result = state == DialerState::Connected ? "connected"

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The daemon's OS glue: implements HelperPorts on the epoll loop (socket, chat, tty, timers,
+// udev, rtnetlink, journal files) and feeds the JobManager.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+#include "event_loop.hpp"
+#include "job_manager.hpp"
+#include "logger.hpp"
+#include "rtnl_monitor.hpp"
+#include "udev_monitor.hpp"
+
+namespace mscb::helper {
+
+struct DaemonOptions {
+    HelperConfig config;
+    uid_t allowedPeerUid = 0;  ///< SO_PEERCRED uid every connection must have
+    uid_t ownerUid = 0;        ///< owner the run and journal directories must have
+    bool useUdev = true;
+    bool useRtnl = true;
+    std::string pppdPidDir = "/run";  ///< where pppd writes <ifname>.pid
+};
+
+class HelperDaemon : public HelperPorts {
+public:
+    HelperDaemon(DaemonOptions options, Logger& logger);
+    ~HelperDaemon() override;
+
+    /// Checks directories, binds the socket, resumes the journal. Throws std::system_error.
+    void start();
+    /// Runs until SIGTERM/SIGINT (or stop()); then suspends jobs (journal kept).
+    void run();
+
+    // HelperPorts
+    void send(ConnId conn, const Message& message) override;
+    void closeConnection(ConnId conn) override;
+    Result<bool> adoptLine(const std::string& jobId, const std::string& line, int fd) override;
+    void releaseLine(const std::string& jobId) override;
+    DtrResult dropDtr(const std::string& jobId) override;
+    void raiseDtr(const std::string& jobId) override;
+    Result<bool> runChat(const std::string& jobId, ScriptKind kind, const std::string& script,
+                         const std::string& number, Millis timeout) override;
+    void killChat(const std::string& jobId) override;
+    void armTimer(const std::string& jobId, TimePoint at) override;
+    void disarmTimer(const std::string& jobId) override;
+    void journalWrite(const std::string& jobId, const std::string& text) override;
+    void journalRemove(const std::string& jobId) override;
+    void watchPid(std::int32_t pid) override;
+    std::optional<ModemConfig> modemFor(const std::string& line) override;
+    std::string newJobId() override;
+    void log(LogLevel level, const std::string& jobId, const std::string& text) override;
+
+private:
+    struct Connection {
+        UniqueFd fd;
+        pid_t peerPid = 0;
+    };
+    struct ChatRun {
+        std::string jobId;
+        UniqueFd pidfd;
+        UniqueFd stderrPipe;
+        std::string scriptPath;
+        std::string pending;  ///< partial stderr line
+    };
+    struct JobIo {
+        UniqueFd line;
+        std::unique_ptr<Timer> timer;
+        pid_t chat = -1;
+    };
+
+    void onAccept();
+    void onReadable(ConnId conn);
+    void dropConnection(ConnId conn);
+    void onChatStderr(pid_t pid, bool final);
+    void onChatExit(pid_t pid);
+    void onSignal();
+    void onUdev();
+    void onRtnl();
+
+    DaemonOptions options_;
+    Logger& logger_;
+    std::string bootId_;
+    EventLoop loop_;
+    UniqueFd listen_;
+    UniqueFd signals_;
+    std::unique_ptr<JobManager> manager_;
+    std::unique_ptr<UdevMonitor> udev_;
+    std::unique_ptr<RtnlMonitor> rtnl_;
+    Timer statsTimer_;
+    std::map<ConnId, Connection> conns_;
+    std::map<std::string, JobIo> jobs_;
+    std::map<pid_t, ChatRun> chats_;
+    std::map<std::int32_t, UniqueFd> watched_;
+    ConnId nextConn_ = 1;
+    unsigned jobCounter_ = 0;
+    unsigned scriptCounter_ = 0;
+    std::string scriptDir_;
+};
+
+/// /proc/sys/kernel/random/boot_id without the newline ("unknown" if unreadable).
+std::string readBootId();
+
+}  // namespace mscb::helper

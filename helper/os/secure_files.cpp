@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Checked directories and exclusive, no-follow file creation.
+#include "secure_files.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fd.hpp"
+
+namespace mscb::helper {
+
+Result<bool> ensureDirectory(const std::string& dir, mode_t mode, uid_t owner) {
+    if (::mkdir(dir.c_str(), mode) < 0 && errno != EEXIST) return Error{"mkdir " + dir + ": " + errnoText(errno)};
+    struct stat st{};
+    if (::lstat(dir.c_str(), &st) < 0) return Error{"lstat " + dir + ": " + errnoText(errno)};
+    if (S_ISLNK(st.st_mode)) return Error{dir + " is a symlink: refusing"};
+    if (!S_ISDIR(st.st_mode)) return Error{dir + " is not a directory"};
+    if (st.st_uid != owner) return Error{dir + " is owned by uid " + std::to_string(st.st_uid)};
+    if ((st.st_mode & 07777 & ~mode) != 0) {
+        return Error{dir + " has mode " + std::to_string(st.st_mode & 07777) + " (octal " +
+                     std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
+                     std::to_string(st.st_mode & 7) + "), looser than allowed"};
+    }
+    return true;
+}
+
+Result<bool> writeNewFile(const std::string& dir, const std::string& name, const std::string& text) {
+    if (name.empty() || name.find('/') != std::string::npos || name.front() == '.') {
+        return Error{"bad generated file name"};
+    }
+    const auto path = dir + "/" + name;
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) return Error{"create " + path + ": " + errnoText(errno)};
+    if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+        ::unlink(path.c_str());
+        return Error{"write " + path + ": " + errnoText(errno)};
+    }
+    return true;
+}
+
+Result<bool> writeFileAtomic(const std::string& dir, const std::string& name, const std::string& text) {
+    static std::atomic<unsigned> counter{0};
+    const auto temp = "." + name + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const auto tempPath = dir + "/" + temp;
+    {
+        UniqueFd fd(::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        if (!fd) return Error{"create " + tempPath + ": " + errnoText(errno)};
+        if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+            ::fsync(fd.get()) < 0) {
+            ::unlink(tempPath.c_str());
+            return Error{"write " + tempPath + ": " + errnoText(errno)};
+        }
+    }
+    if (::rename(tempPath.c_str(), (dir + "/" + name).c_str()) < 0) {
+        ::unlink(tempPath.c_str());
+        return Error{"rename to " + dir + "/" + name + ": " + errnoText(errno)};
+    }
+    return true;
+}
+
+std::vector<std::pair<std::string, std::string>> readDirectoryFiles(const std::string& dir, std::size_t maxBytes) {
+    std::vector<std::pair<std::string, std::string>> out;
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return out;
+    while (dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name.empty() || name.front() == '.') continue;
+        UniqueFd fd(::openat(::dirfd(d), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
+        struct stat st{};
+        if (!fd || ::fstat(fd.get(), &st) < 0 || !S_ISREG(st.st_mode)) {
+            out.emplace_back(name, std::string());
+            continue;
+        }
+        std::string text;
+        if (static_cast<std::size_t>(st.st_size) <= maxBytes) {
+            text.resize(static_cast<std::size_t>(st.st_size));
+            const auto n = ::read(fd.get(), text.data(), text.size());
+            text.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+        }
+        out.emplace_back(name, std::move(text));
+    }
+    ::closedir(d);
+    return out;
+}
+
+Result<std::string> readTrustedFile(const std::string& path, uid_t owner, std::size_t maxBytes) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) return Error{"open " + path + ": " + errnoText(errno)};
+    struct stat st{};
+    if (::fstat(fd.get(), &st) < 0) return Error{"fstat " + path + ": " + errnoText(errno)};
+    if (!S_ISREG(st.st_mode)) return Error{path + " is not a regular file"};
+    if (st.st_uid != owner) return Error{path + " is not owned by uid " + std::to_string(owner)};
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) return Error{path + " is group- or world-writable"};
+    if (static_cast<std::size_t>(st.st_size) > maxBytes) return Error{path + " is too large"};
+    std::string text(static_cast<std::size_t>(st.st_size), '\0');
+    const auto n = ::read(fd.get(), text.data(), text.size());
+    if (n < 0) return Error{"read " + path + ": " + errnoText(errno)};
+    text.resize(static_cast<std::size_t>(n));
+    return text;
+}
+
+}  // namespace mscb::helper

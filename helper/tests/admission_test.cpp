@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Admission: configured lines, concurrency, hourly limits, one pending job per user/number.
+#include <gtest/gtest.h>
+
+#include "admission.hpp"
+
+namespace mscb::helper {
+namespace {
+
+using namespace std::chrono_literals;
+
+AdmitRequest admit(std::string user, std::string line, std::string session, std::int32_t pid = 100) {
+    return AdmitRequest{std::move(user), std::move(line), std::move(session), pid};
+}
+CallbackJob job(const AdmitRequest& a, std::string number) {
+    return CallbackJob{a.user, a.line, a.session, a.pppdPid, std::move(number), CallbackKind::User, 10};
+}
+
+struct AnAdmission : ::testing::Test {
+    Admission adm{AdmissionLimits{2, 2, 2}};
+    TimePoint now{0};
+};
+
+TEST_F(AnAdmission, AdmitsAUserOnAConfiguredLine) {
+    EXPECT_TRUE(adm.admit(admit("alice", "/dev/ttyS0", "s1"), true, now));
+    EXPECT_EQ(adm.inUse(), 1u);
+}
+
+TEST_F(AnAdmission, RefusesAnUnknownLine) {
+    auto r = adm.admit(admit("alice", "/dev/ttyS9", "s1"), false, now);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.reason().find("not a configured callback modem"), std::string::npos);
+}
+
+TEST_F(AnAdmission, RefusesWhileDraining) {
+    adm.setDraining(true);
+    EXPECT_FALSE(adm.admit(admit("alice", "/dev/ttyS0", "s1"), true, now));
+}
+
+TEST_F(AnAdmission, EnforcesTheConcurrentLimit) {
+    EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "s1"), true, now));
+    EXPECT_TRUE(adm.admit(admit("b", "/dev/ttyS1", "s2"), true, now));
+    auto r = adm.admit(admit("c", "/dev/ttyS2", "s3"), true, now);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.reason().find("concurrent"), std::string::npos);
+    adm.dropReservation("s1");
+    EXPECT_TRUE(adm.admit(admit("c", "/dev/ttyS2", "s3"), true, now));
+}
+
+TEST_F(AnAdmission, OnePendingPerUserAndPerLine) {
+    EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "s1"), true, now));
+    EXPECT_FALSE(adm.admit(admit("a", "/dev/ttyS1", "s2"), true, now));
+    EXPECT_FALSE(adm.admit(admit("b", "/dev/ttyS0", "s3"), true, now));
+    EXPECT_FALSE(adm.admit(admit("b", "/dev/ttyS1", "s1"), true, now));  // same session
+}
+
+TEST_F(AnAdmission, JobNeedsTheMatchingAdmit) {
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    EXPECT_FALSE(adm.acceptJob(job(a, "5279651"), now));
+    ASSERT_TRUE(adm.admit(a, true, now));
+    auto other = job(a, "5279651");
+    other.user = "mallory";
+    EXPECT_FALSE(adm.acceptJob(other, now));
+    EXPECT_TRUE(adm.acceptJob(job(a, "5279651"), now));
+    EXPECT_FALSE(adm.acceptJob(job(a, "5279651"), now));  // reservation consumed
+}
+
+TEST_F(AnAdmission, OnePendingJobPerNumber) {
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    const auto b = admit("b", "/dev/ttyS1", "s2");
+    ASSERT_TRUE(adm.admit(a, true, now));
+    ASSERT_TRUE(adm.admit(b, true, now));
+    EXPECT_TRUE(adm.acceptJob(job(a, "5279651"), now));
+    auto r = adm.acceptJob(job(b, "5279651"), now);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.reason().find("number already has a pending callback"), std::string::npos);
+}
+
+TEST_F(AnAdmission, PerNumberHourlyLimitAcrossUsers) {
+    Admission wide{AdmissionLimits{10, 10, 2}};
+    for (int i = 0; i < 3; ++i) {
+        const auto a = admit("u" + std::to_string(i), "/dev/ttyS0", "s" + std::to_string(i));
+        ASSERT_TRUE(wide.admit(a, true, now + std::chrono::minutes(i)));
+        auto r = wide.acceptJob(job(a, "5279651"), now + std::chrono::minutes(i));
+        EXPECT_EQ(r.ok(), i < 2) << i;
+        wide.jobFinished(a.session);
+    }
+    // An hour after the first, one slot is free again.
+    const auto late = admit("u9", "/dev/ttyS0", "s9");
+    ASSERT_TRUE(wide.admit(late, true, now + 60min));
+    EXPECT_TRUE(wide.acceptJob(job(late, "5279651"), now + 60min));
+}
+
+TEST_F(AnAdmission, PerUserHourlyLimit) {
+    Admission wide{AdmissionLimits{10, 2, 10}};
+    for (int i = 0; i < 2; ++i) {
+        const auto a = admit("alice", "/dev/ttyS0", "s" + std::to_string(i));
+        ASSERT_TRUE(wide.admit(a, true, now));
+        ASSERT_TRUE(wide.acceptJob(job(a, "52796" + std::to_string(50 + i)), now));
+        wide.jobFinished(a.session);
+    }
+    auto r = wide.admit(admit("alice", "/dev/ttyS0", "s3"), true, now + 59min);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.reason().find("per hour"), std::string::npos);
+    EXPECT_TRUE(wide.admit(admit("alice", "/dev/ttyS0", "s3"), true, now + 60min));
+}
+
+TEST_F(AnAdmission, RefusesAPppdOnAReturnCall) {
+    adm.setReturnCall(4242, true);
+    auto r = adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.reason().find("callback leg"), std::string::npos);
+    adm.setReturnCall(4242, false);
+    EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now));
+}
+
+TEST_F(AnAdmission, RestoredJobsBlockTheirUserAndNumber) {
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    adm.restoreJob(job(a, "5279651"));
+    EXPECT_FALSE(adm.admit(admit("a", "/dev/ttyS1", "s2"), true, now));
+    adm.jobFinished("s1");
+    EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS1", "s2"), true, now));
+}
+
+}  // namespace
+}  // namespace mscb::helper

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// helper.conf parser: a full example, and line-numbered errors.
+#include <gtest/gtest.h>
+
+#include "config.hpp"
+
+namespace mscb::helper {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* kExample = R"(# example
+socket = /run/mscb/helper.sock
+run-dir = /run/mscb
+journal-dir = /var/lib/mscb/jobs
+max-jobs = 2
+attempts = 3
+backoff = 10
+backoff-max = 40
+user-per-hour = 5
+number-per-hour = 2
+international-prefix = 00
+deny-prefixes = 00,900
+
+[modem line1]
+device = /dev/ttyS0
+init = AT&F&C1&D2
+dial-prefix = T0,
+hangup = dtr
+dtr-hold-ms = 800
+connect-timeout = 60
+
+[modem usb]
+udev-match = ID_MSCB_MODEM=1
+hangup = escape
+)";
+
+TEST(AConfig, ParsesTheExample) {
+    auto c = parseConfig(kExample, "helper.conf");
+    ASSERT_TRUE(c) << c.reason();
+    EXPECT_EQ(c->maxJobs, 2u);
+    EXPECT_EQ(c->backoffMax, 40000ms);
+    EXPECT_EQ(c->rules.internationalPrefix, "00");
+    EXPECT_EQ(c->rules.denyPrefixes, (std::vector<std::string>{"00", "900"}));
+    ASSERT_EQ(c->modems.size(), 2u);
+    EXPECT_EQ(c->modems[0].device, "/dev/ttyS0");
+    EXPECT_EQ(c->modems[0].script.dialPrefix, "T0,");
+    EXPECT_EQ(c->modems[0].dtrHold, 800ms);
+    EXPECT_EQ(c->modems[1].udevMatch->first, "ID_MSCB_MODEM");
+    EXPECT_EQ(c->modems[1].hangup, HangupMethod::Escape);
+    const auto s = c->dialerSettings(c->modems[0]);
+    EXPECT_EQ(s.attempts, 3u);
+    EXPECT_EQ(s.modem.connectTimeout, 60000ms);
+}
+
+struct Bad {
+    const char* text;
+    const char* error;
+};
+
+class ABadConfig : public ::testing::TestWithParam<Bad> {};
+
+TEST_P(ABadConfig, IsRefusedWithItsLineNumber) {
+    auto c = parseConfig(GetParam().text, "helper.conf");
+    ASSERT_FALSE(c);
+    EXPECT_EQ(c.reason(), GetParam().error);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Errors, ABadConfig,
+    ::testing::Values(
+        Bad{"max-jobs = 2\nbogus = 1\n", "helper.conf:2: unknown key 'bogus'"},
+        Bad{"max-jobs = 0\n", "helper.conf:1: expected a number from 1 to 64"},
+        Bad{"max-jobs = 2x\n", "helper.conf:1: expected a number from 1 to 64"},
+        Bad{"max-jobs\n", "helper.conf:1: expected 'key = value'"},
+        Bad{"attempts = 2\nattempts = 3\n", "helper.conf:2: 'attempts' set twice"},
+        Bad{"socket = relative/path\n", "helper.conf:1: expected an absolute path of [A-Za-z0-9/_.-], without '..'"},
+        Bad{"socket = /run/../etc/x\n", "helper.conf:1: expected an absolute path of [A-Za-z0-9/_.-], without '..'"},
+        Bad{"[modem a]\ndevice = /etc/passwd\n", "helper.conf:2: device must be a path under /dev/"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\ninit = AT\\d\n", "helper.conf:3: init string has a forbidden character (code 92)"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\ndial-prefix = T;\n", "helper.conf:3: dial prefix has a forbidden character ';'"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\nhangup = drop\n", "helper.conf:3: hangup must be 'dtr' or 'escape'"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\nmax-jobs = 2\n", "helper.conf:3: unknown modem key 'max-jobs'"},
+        Bad{"[modem a b]\n", "helper.conf:1: modem name must be 1-32 of [A-Za-z0-9_-]"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\n[modem a]\n", "helper.conf:3: modem 'a' defined twice"},
+        Bad{"[modem a\n", "helper.conf:1: section header without ']'"},
+        Bad{"[dialer]\n", "helper.conf:1: unknown section (expected [modem NAME])"},
+        Bad{"deny-prefixes = 00,x\n", "helper.conf:1: prefix x has 'x' (digits, '*' and '#' only)"},
+        Bad{"max-jobs = 2\x01\n", "helper.conf:1: non-printable character"},
+        Bad{"max-jobs = 2\n", "helper.conf: no [modem NAME] section"},
+        Bad{"[modem a]\nhangup = dtr\n", "helper.conf: modem 'a' has neither device nor udev-match"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\n[modem b]\ndevice = /dev/ttyS0\n",
+            "helper.conf: device /dev/ttyS0 is in two modem sections"},
+        Bad{"backoff = 20\nbackoff-max = 10\n[modem a]\ndevice = /dev/ttyS0\n", "helper.conf: backoff-max is below backoff"},
+        Bad{"attempts = 10\nbackoff = 600\nbackoff-max = 600\n[modem a]\ndevice = /dev/ttyS0\nconnect-timeout = 180\n",
+            "helper.conf: modem 'a': worst-case job time 7674 s exceeds the connector's 900 s (lower attempts, backoff or connect-timeout)"}));
+
+}  // namespace
+}  // namespace mscb::helper

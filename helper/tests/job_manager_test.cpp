@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The job manager against fake ports: the plugin/connector/mscbctl protocol end to end, in core.
+#include <gtest/gtest.h>
+
+#include "job_manager.hpp"
+
+namespace mscb::helper {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct FakePorts : HelperPorts {
+    std::vector<std::pair<ConnId, Message>> sent;
+    std::map<std::string, TimePoint> timers;
+    std::vector<std::string> chats;  // "jobId kind number"
+    std::vector<std::string> killed, released, logs;
+    std::map<std::string, std::string> journal;
+    std::vector<std::int32_t> watched;
+    DtrResult dtr = DtrResult::Dropped;
+    bool adoptOk = true;
+    int ids = 0;
+
+    void send(ConnId conn, const Message& m) override { sent.emplace_back(conn, m); }
+    void closeConnection(ConnId) override {}
+    Result<bool> adoptLine(const std::string&, const std::string&, int) override {
+        if (!adoptOk) return Error{"the passed fd is not /dev/ttyS0"};
+        return true;
+    }
+    void releaseLine(const std::string& id) override { released.push_back(id); }
+    DtrResult dropDtr(const std::string&) override { return dtr; }
+    void raiseDtr(const std::string&) override {}
+    Result<bool> runChat(const std::string& id, ScriptKind kind, const std::string& script, const std::string& number,
+                         Millis) override {
+        EXPECT_EQ(script.find("5279651"), std::string::npos) << "number in script text";
+        chats.push_back(id + " " + toString(kind) + " " + number);
+        return true;
+    }
+    void killChat(const std::string& id) override { killed.push_back(id); }
+    void armTimer(const std::string& id, TimePoint at) override { timers[id] = at; }
+    void disarmTimer(const std::string& id) override { timers.erase(id); }
+    void journalWrite(const std::string& id, const std::string& text) override { journal[id] = text; }
+    void journalRemove(const std::string& id) override { journal.erase(id); }
+    void watchPid(std::int32_t pid) override { watched.push_back(pid); }
+    std::optional<ModemConfig> modemFor(const std::string& line) override {
+        if (line != "/dev/ttyS0" && line != "/dev/ttyS1") return std::nullopt;
+        ModemConfig m;
+        m.name = line == "/dev/ttyS0" ? "m0" : "m1";
+        m.device = line;
+        return m;
+    }
+    std::string newJobId() override { return "j" + std::to_string(++ids) + "-abcd"; }
+    void log(LogLevel, const std::string& id, const std::string& text) override { logs.push_back(id + ": " + text); }
+
+    const Message& lastTo(ConnId conn) const {
+        for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
+            if (it->first == conn) return it->second;
+        }
+        static const Message none{"none", {}};
+        return none;
+    }
+};
+
+HelperConfig config() {
+    HelperConfig c;
+    c.maxJobs = 2;
+    c.resetLead = 3000ms;
+    c.backoff = 5000ms;
+    return c;
+}
+
+Message admitMsg(const std::string& session = "s1", const std::string& user = "alice",
+                 const std::string& line = "/dev/ttyS0") {
+    return toMessage(AdmitRequest{user, line, session, 321});
+}
+Message jobMsg(const std::string& session = "s1", const std::string& user = "alice",
+               const std::string& line = "/dev/ttyS0", const std::string& number = "5279651") {
+    return toMessage(CallbackJob{user, line, session, 321, number, CallbackKind::User, 10});
+}
+
+struct AJobManager : ::testing::Test {
+    FakePorts ports;
+    std::unique_ptr<JobManager> m = std::make_unique<JobManager>(config(), ports, "boot-1");
+    TimePoint now{100000ms};
+
+    std::string admitAndJob(ConnId plugin = 1, const std::string& session = "s1") {
+        m->onMessage(plugin, admitMsg(session), std::nullopt, now);
+        EXPECT_EQ(ports.lastTo(plugin).verb, "ok");
+        m->onMessage(plugin, jobMsg(session), std::nullopt, now);
+        const auto& r = ports.lastTo(plugin);
+        EXPECT_EQ(r.verb, "ok");
+        return std::string(r.get("job").value_or(""));
+    }
+    void fire(const std::string& id) {
+        ASSERT_TRUE(ports.timers.count(id));
+        now = ports.timers[id];
+        m->onTimer(id, now);
+    }
+};
+
+TEST_F(AJobManager, RunsAWholeCallback) {
+    const auto id = admitAndJob();
+    EXPECT_EQ(id, "j1-abcd");
+    EXPECT_EQ(m->jobState(id), DialerState::WaitLine);
+    EXPECT_TRUE(ports.journal.count(id));
+
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "ok");
+    EXPECT_EQ(ports.lastTo(2).get("job"), id);
+    EXPECT_EQ(m->jobState(id), DialerState::HangUp);
+    fire(id);  // DTR hold
+    EXPECT_EQ(m->jobState(id), DialerState::OffHook);
+    m->onChatExit(id, 0, now);
+    fire(id);  // reset lead
+    m->onChatExit(id, 0, now);
+    fire(id);  // deadline
+    EXPECT_EQ(m->jobState(id), DialerState::Dialing);
+    ASSERT_EQ(ports.chats.size(), 3u);
+    EXPECT_EQ(ports.chats[0], id + " offhook ");
+    EXPECT_EQ(ports.chats[1], id + " reset ");
+    EXPECT_EQ(ports.chats[2], id + " dial 5279651");
+    m->onChatExit(id, 0, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "connected");
+    EXPECT_FALSE(m->jobState(id));
+    EXPECT_FALSE(ports.journal.count(id));
+    EXPECT_EQ(ports.watched, std::vector<std::int32_t>{321});
+    ASSERT_EQ(m->history().size(), 1u);
+    EXPECT_EQ(m->history().back().result, "connected");
+
+    // The same pppd on its return call may not ask for another callback.
+    m->onMessage(3, admitMsg("s2"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");
+    m->onPidExit(321, now + 60s);
+    EXPECT_TRUE(m->history().back().callEnded);
+    m->onMessage(4, admitMsg("s3"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(4).verb, "ok");
+}
+
+TEST_F(AJobManager, ReportsAFailedCallbackToTheConnector) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    fire(id);
+    m->onChatExit(id, 4, now);  // offhook: ERROR
+    EXPECT_EQ(ports.lastTo(2).verb, "failed");
+    EXPECT_EQ(ports.lastTo(2).get("reason"), "offhook script: modem-error");
+    EXPECT_EQ(m->history().back().result, "failed");
+}
+
+TEST_F(AJobManager, RefusesAJobWithoutAdmit) {
+    m->onMessage(1, jobMsg(), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(1).verb, "refused");
+}
+
+TEST_F(AJobManager, RefusesAnUnconfiguredLine) {
+    m->onMessage(1, admitMsg("s1", "alice", "/dev/ttyS7"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(1).verb, "refused");
+    EXPECT_NE(ports.lastTo(1).get("reason")->find("not a configured"), std::string::npos);
+}
+
+TEST_F(AJobManager, RefusesAJobWhoseNumberFailsTheFirewall) {
+    m->onMessage(1, admitMsg(), std::nullopt, now);
+    m->onMessage(1, jobMsg("s1", "alice", "/dev/ttyS0", "112"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(1).verb, "refused");
+    Message evil = jobMsg();
+    for (auto& [k, v] : evil.fields) {
+        if (k == "number") v = "5279651;ATS0=1";
+    }
+    m->onMessage(5, admitMsg("s5", "bob", "/dev/ttyS1"), std::nullopt, now);
+    evil.fields[0].second = "bob";
+    evil.fields[1].second = "/dev/ttyS1";
+    evil.fields[2].second = "s5";
+    m->onMessage(5, evil, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(5).verb, "refused");
+    EXPECT_EQ(m->jobCount(), 0u);
+}
+
+TEST_F(AJobManager, ForgetsTheAdmissionWhenThePluginLeavesBeforeTheJob) {
+    m->onMessage(1, admitMsg("s1"), std::nullopt, now);
+    m->onMessage(2, admitMsg("s2", "bob", "/dev/ttyS1"), std::nullopt, now);
+    m->onMessage(3, admitMsg("s3", "carol", "/dev/ttyS1"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");  // limit 2
+    m->onConnectionClosed(1, now);
+    m->onMessage(4, admitMsg("s4", "carol", "/dev/ttyS0"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(4).verb, "ok");
+}
+
+TEST_F(AJobManager, RefusesALineForAnUnknownSessionOrWithoutFd) {
+    admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "nope"}}}, 9, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "refused");
+    m->onMessage(3, Message{"line", {{"session", "s1"}}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");
+}
+
+TEST_F(AJobManager, RefusesAnFdThatIsNotTheJobsLine) {
+    const auto id = admitAndJob();
+    ports.adoptOk = false;
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "refused");
+    EXPECT_EQ(m->jobState(id), DialerState::WaitLine);
+}
+
+TEST_F(AJobManager, RefusesVerbsOfAnotherRoleAndFdsOnOtherVerbs) {
+    m->onMessage(1, admitMsg(), std::nullopt, now);
+    m->onMessage(1, Message{"status", {}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(1).verb, "refused");
+    m->onMessage(2, Message{"status", {}}, 5, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "refused");
+    m->onMessage(3, Message{"reboot", {}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).get("reason"), "unknown verb");
+    m->onGarbage(4, "bad magic");
+    EXPECT_EQ(ports.lastTo(4).verb, "refused");
+}
+
+TEST_F(AJobManager, CancelsThroughMscbctl) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    m->onMessage(7, Message{"cancel", {{"job", id}}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(7).verb, "ok");
+    EXPECT_EQ(ports.lastTo(2).verb, "failed");
+    EXPECT_EQ(m->history().back().result, "cancelled");
+    m->onMessage(7, Message{"cancel", {{"job", id}}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(7).verb, "refused");
+}
+
+TEST_F(AJobManager, CancelsWhenTheConnectorGoes) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    m->onConnectionClosed(2, now);
+    EXPECT_FALSE(m->jobState(id));
+    EXPECT_EQ(m->history().back().result, "cancelled");
+}
+
+TEST_F(AJobManager, FailsJobsOnARemovedModem) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    m->onModemRemoved("/dev/ttyS1", now);
+    EXPECT_TRUE(m->jobState(id));
+    m->onModemRemoved("/dev/ttyS0", now);
+    EXPECT_FALSE(m->jobState(id));
+    EXPECT_EQ(ports.lastTo(2).get("reason"), "modem removed");
+}
+
+TEST_F(AJobManager, ReportsStatusAndHistory) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    fire(id);
+    m->onLink(link::Update{5, "ppp0", true, 10, 20, 999}, now);
+    ports.sent.clear();
+    m->onMessage(7, Message{"status", {}}, std::nullopt, now + 1000ms);
+    ASSERT_EQ(ports.sent.size(), 3u);
+    const auto& job = ports.sent[0].second;
+    EXPECT_EQ(job.get("type"), "job");
+    EXPECT_EQ(job.get("state"), "OffHook");
+    EXPECT_EQ(job.get("deadline-in-ms"), "9000");
+    EXPECT_EQ(ports.sent[1].second.get("type"), "link");
+    EXPECT_EQ(ports.sent[2].second.verb, "end");
+    EXPECT_EQ(ports.sent[2].second.get("count"), "2");
+    m->onMessage(7, Message{"history", {}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(7).verb, "end");
+    EXPECT_EQ(ports.lastTo(7).get("count"), "0");
+}
+
+TEST_F(AJobManager, ResumesAJournaledJobAndFailsExpiredOnes) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    fire(id);
+    const auto text = ports.journal.at(id);
+    // A new helper on the same boot, a bit later.
+    FakePorts ports2;
+    JobManager m2(config(), ports2, "boot-1");
+    m2.resumeJournal({{id, text}, {"j9-dead", "garbage"}}, now + 2000ms);
+    EXPECT_EQ(m2.jobState(id), DialerState::WaitLine);
+    EXPECT_FALSE(ports2.journal.count("j9-dead") && false);
+    bool loggedGarbage = false;
+    for (const auto& l : ports2.logs) loggedGarbage |= l.find("j9-dead") != std::string::npos;
+    EXPECT_TRUE(loggedGarbage);
+    // The connector offers the line again: the job keeps its old deadline.
+    m2.onMessage(1, Message{"line", {{"session", "s1"}}}, 9, now + 2000ms);
+    EXPECT_EQ(ports2.lastTo(1).verb, "ok");
+
+    FakePorts ports3;
+    JobManager m3(config(), ports3, "boot-1");
+    m3.resumeJournal({{id, text}}, now + 200s);
+    EXPECT_FALSE(m3.jobState(id));
+    ASSERT_EQ(m3.history().size(), 1u);
+    EXPECT_NE(m3.history().back().reason.find("expired"), std::string::npos);
+}
+
+TEST_F(AJobManager, ShutdownSuspendsAndKeepsTheJournal) {
+    const auto id = admitAndJob();
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    m->shutdown(now);
+    EXPECT_TRUE(ports.journal.count(id));
+    m->onMessage(3, admitMsg("s9", "zed", "/dev/ttyS1"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");
+}
+
+}  // namespace
+}  // namespace mscb::helper
