@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # mscb lab recipe (sourced by scripts/lab): build the cached trixie guest root + patched UML kernel.
 # The cache key is a hash of this file and init.sh, so any change to the recipe rebuilds the guest.
+# shellcheck shell=bash
 
 LAB_SUITE=trixie
 LAB_PACKAGES=ppp,kmod,iproute2,iputils-ping,procps,socat,libudev1,libmnl0,python3
@@ -13,7 +14,7 @@ lab_step() {
     t0=$(date +%s.%N)
     echo "lab setup: $name ..."
     "$@"; rc=$?
-    echo "lab setup: $name $( [ $rc -eq 0 ] && echo done || echo FAILED) in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }')"
+    echo "lab setup: $name $( [ $rc -eq 0 ] && echo "done" || echo "FAILED") in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1fs", b - a }')"
     return $rc
 }
 
@@ -110,6 +111,7 @@ lab_setup() {
         {
             echo "key $key"; echo "suite $LAB_SUITE"; echo "packages $LAB_PACKAGES"
             echo "kernel $(cat "$tmp/kernel-version")"
+            # shellcheck disable=SC2016 # dpkg-query's own ${Version}
             echo "pppd $(chroot "$tmp/root" dpkg-query -W -f='${Version}' ppp)"
             echo "built $(date -u +%FT%TZ)"
         } >"$tmp/recipe" || exit
@@ -118,8 +120,6 @@ lab_setup() {
         mv -T "$tmp" "$final" || exit
         trap - EXIT
     ) || { rc=$?; exec 8>&-; echo "lab setup: FAILED" >&2; return $rc; }
-    # Old guests (other keys) are unreachable now; drop them.
-    for tmp in "$LAB_CACHE"/guest-*; do [ "$tmp" = "$final" ] || lab_rmtree "$tmp"; done
     exec 8>&-
     echo "lab setup: guest $key ready in $(( $(date +%s) - t0 ))s, $(du -sh "$final" | cut -f1) in $final"
     cat "$final/recipe"

@@ -2,6 +2,7 @@
 # Guest-side helpers for lab scenario scripts: netns, secrets, background jobs, waits, verdicts.
 # Source it from a script run by `scripts/lab run`:  . "$MSCB_SRC/tests/lab/lib.sh"
 # Every job log, the verdicts and the collected state end up in $MSCB_RESULTS (the host's results folder).
+# shellcheck shell=bash
 
 : "${MSCB_RESULTS:=/results}"
 LAB_RUN=/run/lab                        # pty links, job pid/status files
@@ -123,7 +124,7 @@ assert_eq() {
 # $MSCB_RESULTS/state/, print "N passed, M failed" and exit 0 only if something passed and nothing failed.
 # Runs by itself (recording a failure) if the script exits without calling it.
 lab_finish() {
-    local f name st=$MSCB_RESULTS/state ns i
+    local f name st=$MSCB_RESULTS/state ns _
     LAB_FINISHED=1
     for f in "$LAB_RUN"/jobs/*.pid; do
         [ -e "$f" ] || continue
@@ -131,7 +132,7 @@ lab_finish() {
         [ -s "$LAB_RUN/jobs/$name.rc" ] && continue
         log "lab_finish: stopping leftover job $name"
         stop_bg "$name" TERM 2>/dev/null
-        for i in $(seq 20); do [ -s "$LAB_RUN/jobs/$name.rc" ] && break; sleep 0.1; done
+        for _ in $(seq 20); do [ -s "$LAB_RUN/jobs/$name.rc" ] && break; sleep 0.1; done
         # timeout runs each job in its own process group: take the job and all its children down.
         [ -s "$LAB_RUN/jobs/$name.rc" ] || kill -KILL -- "-$(cat "$f")" 2>/dev/null
     done
