@@ -121,8 +121,9 @@ std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& s) {
     switch (kind) {
     case ScriptKind::Hangup:
         // Guard time, escape to command mode, guard time; then hang up. If the modem was
-        // already in command mode the +++ is ignored and ATH0 still answers OK.
-        out += "TIMEOUT " + std::to_string(seconds(s.commandTimeout)) + "\n";
+        // already in command mode the +++ is ignored and ATH0 still answers OK. chat's
+        // TIMEOUT also bounds a send, so it must cover the 4 s of guard time.
+        out += "TIMEOUT " + std::to_string(seconds(s.commandTimeout) + 5) + "\n";
         out += "'' '\\d\\d+++\\d\\d\\c'\n";
         out += "'' 'ATH0'\n";
         out += "'OK'\n";
@@ -149,6 +150,12 @@ std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& s) {
         break;
     }
     return out;
+}
+
+Millis dialTypingTime(const ModemScriptSettings& s, std::size_t numberLength) {
+    constexpr Millis kChatCharDelay{10};
+    // "ATD" + prefix + number + CR; the first character is typed after one delay too.
+    return kChatCharDelay * static_cast<std::int64_t>(3 + s.dialPrefix.size() + numberLength + 1);
 }
 
 Millis scriptTimeBound(ScriptKind kind, const ModemScriptSettings& s) {

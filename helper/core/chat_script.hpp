@@ -57,6 +57,12 @@ Result<bool> checkDialPrefix(std::string_view prefix);
 /// The text of one script. Contains no peer data: the number is only "\T".
 std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& settings);
 
+/// chat(8) sleeps 10 ms before every character it sends (put_char: usleep(10000), "inter-
+/// character typing delay"), so "ATD<prefix><number>\r" takes this long to type. A modem
+/// acts on the CR; the dial script is started this much before the deadline so that the CR,
+/// not the 'A', arrives at it (usleep never sleeps less, so the CR is never early).
+Millis dialTypingTime(const ModemScriptSettings& settings, std::size_t numberLength);
+
 /// The longest a script can legitimately run (for the helper's watchdog).
 Millis scriptTimeBound(ScriptKind kind, const ModemScriptSettings& settings);
 

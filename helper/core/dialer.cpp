@@ -139,7 +139,8 @@ void Dialer::startDial(TimePoint now, Out& out) {
     ++attempt_;
     std::string why = "attempt " + std::to_string(attempt_) + "/" + std::to_string(settings_.attempts);
     if (deadline_ && attempt_ == 1) {
-        why += ", " + std::to_string((now - *deadline_).count()) + " ms after the deadline";
+        why += ", CR due " + std::to_string((now + settings_.dialTypingLead - *deadline_).count()) +
+               " ms after the deadline";
     }
     transition(DialerState::Dialing, why, out);
     out.push_back(act::Journal{});
@@ -198,14 +199,14 @@ void Dialer::onChat(int code, TimePoint now, Out& out) {
             fail(DialerState::Failed, what, out);
             return;
         }
-        if (now >= dialAt_) {
+        if (now >= dialAt_ - settings_.dialTypingLead) {
             out.push_back(act::DisarmTimer{});
             timerAt_.reset();
             startDial(now, out);
             return;
         }
         transition(DialerState::DialWait, "reset done, dialling in " + seconds(dialAt_ - now), out);
-        arm(dialAt_, out);
+        arm(dialAt_ - settings_.dialTypingLead, out);
         return;
     case DialerState::Dialing:
         out.push_back(act::DisarmTimer{});

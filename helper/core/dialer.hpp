@@ -5,9 +5,10 @@
 //   hang-up done at T0 -> deadline D = T0 + delay
 //   T0:            offhook script (ATH1/OK): the port stays busy during the delay
 //   max(T0, D-L):  reset script (ATZ/OK [+ init/OK]), L = resetLead
-//   D:             dial script, whose first send is ATD<prefix>\T
-// The dial script is started by a timer at D (or at once if the reset finished late), so the
-// only latency between D and ATDT is the timer wake-up plus chat's start (a few ms on a host).
+//   D - K:         dial script, whose first send is ATD<prefix>\T; K = chat's typing time
+//                  for that command (10 ms a character), so that its CR reaches the modem at D
+// The dial script is started by a timer (or at once if the reset finished late), so the only
+// latency left between D and the CR is the timer wake-up plus chat's start (a few ms on a host).
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,7 @@ struct DialerSettings {
     Millis backoffMax{60000};
     Millis lineWait{30000};      ///< WaitLine gives up after this
     Millis watchdogSlack{5000};  ///< added to a script's own time bound before it is killed
+    Millis dialTypingLead{0};    ///< dial script starts this early (see dialTypingTime())
     ModemScriptSettings modem;
 };
 

@@ -143,6 +143,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     }
     const std::string id = ports_.newJobId();
     auto settings = config_.dialerSettings(*modem);
+    settings.dialTypingLead = dialTypingTime(modem->script, job->number.size());
     auto owned = std::make_unique<Job>(id, *job, *modem, settings, now);
     Job& ref = *owned;
     jobs_[id] = std::move(owned);
@@ -440,7 +441,9 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
                                     std::nullopt});
             continue;
         }
-        auto owned = std::make_unique<Job>(r.jobId, r.job, *modem, config_.dialerSettings(*modem), r.created);
+        auto settings = config_.dialerSettings(*modem);
+        settings.dialTypingLead = dialTypingTime(modem->script, r.job.number.size());
+        auto owned = std::make_unique<Job>(r.jobId, r.job, *modem, settings, r.created);
         Job& job = *owned;
         jobs_[r.jobId] = std::move(owned);
         admission_.restoreJob(r.job);

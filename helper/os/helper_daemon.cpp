@@ -202,8 +202,10 @@ Result<bool> HelperDaemon::adoptLine(const std::string& jobId, const std::string
     if (auto same = isSameTty(fd, line); !same) return same;
     UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
     if (!copy) return Error{"dup: " + errnoText(errno)};
+    auto& io = jobs_[jobId];
+    io.lineFlags = ::fcntl(copy.get(), F_GETFL);
     makeBlocking(copy.get());
-    jobs_[jobId].line = std::move(copy);
+    io.line = std::move(copy);
     return true;
 }
 
@@ -212,6 +214,8 @@ void HelperDaemon::releaseLine(const std::string& jobId) {
     const auto it = jobs_.find(jobId);
     if (it == jobs_.end()) return;
     if (it->second.timer) loop_.remove(it->second.timer->fd());
+    // The file description is shared with pppd: leave its flags as they were handed over.
+    if (it->second.line && it->second.lineFlags >= 0) ::fcntl(it->second.line.get(), F_SETFL, it->second.lineFlags);
     jobs_.erase(it);
 }
 
@@ -249,6 +253,9 @@ Result<bool> HelperDaemon::runChat(const std::string& jobId, ScriptKind kind, co
         return Error{"pipe2: " + errnoText(errno)};
     }
     UniqueFd readEnd(pipeFds[0]), writeEnd(pipeFds[1]);
+    // chat's SIGALRM handler sets O_NONBLOCK on the (shared) line and does not always clear
+    // it again; the next chat would then fail its first read at once.
+    makeBlocking(io.line.get());
     flushInput(io.line.get());
     const long seconds = static_cast<long>((timeout.count() + 999) / 1000);
     auto spawned = spawnProcess(chatArgv(options_.config.chatPath, path, number, seconds), io.line.get(), writeEnd.get());

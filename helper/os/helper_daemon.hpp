@@ -69,6 +69,7 @@ private:
     };
     struct JobIo {
         UniqueFd line;
+        int lineFlags = -1;  ///< F_GETFL at hand-over, restored on release
         std::unique_ptr<Timer> timer;
         pid_t chat = -1;
     };

@@ -50,6 +50,10 @@ TEST(AChatScript, ConnectTimeoutIsRoundedUpToSeconds) {
     EXPECT_NE(generateChatScript(ScriptKind::Dial, s).find("TIMEOUT 32\n"), std::string::npos);
 }
 
+TEST(AChatScript, TypingTimeCoversAtdPrefixNumberAndCr) {
+    EXPECT_EQ(dialTypingTime(modem(), 7), std::chrono::milliseconds(140));  // ATD T0, 5279651 CR
+}
+
 TEST(ChatExit, MapsTheDialAbortOrder) {
     EXPECT_EQ(outcomeFromExit(ScriptKind::Dial, 0), ChatOutcome::Success);
     EXPECT_EQ(outcomeFromExit(ScriptKind::Dial, 1), ChatOutcome::BadArguments);

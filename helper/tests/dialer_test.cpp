@@ -119,6 +119,19 @@ TEST_F(ADialer, RunsOffhookThenResetThenDialAtTheDeadline) {
     EXPECT_TRUE(has<act::Finish>(last));
 }
 
+TEST_F(ADialer, StartsTheDialScriptEarlyByChatsTypingTime) {
+    auto s = settings();
+    s.dialTypingLead = 120ms;
+    make(15, s);
+    const TimePoint down = handOverAndHangUp();
+    feed(ev::ChatExited{0});
+    fire();
+    feed(ev::ChatExited{0});
+    EXPECT_EQ(find<act::ArmTimer>(last)->at, down + 15000ms - 120ms);
+    fire();
+    EXPECT_EQ(d->state(), DialerState::Dialing);
+}
+
 TEST_F(ADialer, DialsAtOnceWhenTheResetEndsAfterTheDeadline) {
     make(15);
     const TimePoint down = handOverAndHangUp();
