@@ -344,7 +344,7 @@ static int cbcp_printpkt(u_char *packet, int len, printer_func printer, void *ar
 {
 	char text[512];
 	mscb_core_describe(packet, len, text, sizeof text);
-	printer(arg, "%s", text);
+	printer(arg, " %s", text); /* pppd prints "[CBCP" then us */
 	return len;
 }
 

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Scenario 5: a hostile number from the caller is rejected with the reason logged, a fresh
+# Request follows, and no job is ever emitted.
+. "$MSCB_SRC/tests/lab/cbcp-lib.sh"
+lab_setup
+start_helper
+
+log "--- optional policy: '555;ATH' refused, Request again without 'user', caller stays connected"
+start_server mscb-default user
+start_caller pppd-cli callback '555;ATH'
+assert "number refused with its reason" \
+    wait_log pppd-srv.log "refused caller's number \"555;ATH\": character ';' at offset 3 is not allowed" 30
+assert "fresh Request without user" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
+assert "caller: connected without callback" wait_log pppd-cli.log "local  IP address $CLI_IP" 20
+stop_bg pppd-cli TERM
+wait_bg pppd-cli 15 >/dev/null
+wait_bg pppd-srv 15 >/dev/null
+for f in pppd-srv pppd-cli; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-optional.log"; done
+
+log "--- mandatory policy: '555\\K' refused on every Request until the budget ends the call"
+lab_users 'cli user mandatory'
+start_server mscb-users /etc/ppp/mscb-users mscb-max-req 3 mscb-restart 1000
+start_caller pppd-cli callback '555\K'
+assert "number refused" wait_log pppd-srv.log "refused caller's number \"555\\\\x5cK\"" 30
+assert "third Request still offers user" wait_log pppd-srv.log 'sent \[CBCP Request id=3 \[user delay=0 number=""\]\]' 15
+assert "budget ends the call" wait_log pppd-srv.log 'CBCP failed: no acceptable Response after 3 Requests' 15
+wait_bg pppd-cli 30 >/dev/null
+wait_bg pppd-srv 30 >/dev/null
+assert "no job reached the helper" bash -c "! grep -qi 'job' '$MSCB_RESULTS/pppd-srv.log'"
+assert "no IPCP" no_ipcp pppd-srv.log
+assert "nothing dialled" bash -c "! grep -q '\"event\":\"dial\",\"line\":\"mA\"' '$MSCB_RESULTS/pstn.jsonl'"
+lab_finish
