@@ -35,6 +35,8 @@ public:
     void start();
     /// Runs until SIGTERM/SIGINT (or stop()); then suspends jobs (journal kept).
     void run();
+    /// One loop round of at most `timeoutMs` (tests drive the daemon in-process with this).
+    void pumpOnce(int timeoutMs) { loop_.runOnce(timeoutMs); }
 
     // HelperPorts
     void send(ConnId conn, const Message& message) override;
