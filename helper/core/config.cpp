@@ -64,6 +64,7 @@ public:
 private:
     Result<bool> parseLine(std::string_view raw) {
         if (raw.size() > 512) return Error{"line longer than 512 bytes"};
+        if (!trim(raw).empty() && trim(raw).front() == '#') return true;  // comments may hold UTF-8
         for (char c : raw) {
             if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') || static_cast<unsigned char>(c) >= 0x7f) {
                 return Error{"non-printable character"};

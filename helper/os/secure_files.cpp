@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,9 +22,10 @@ Result<bool> ensureDirectory(const std::string& dir, mode_t mode, uid_t owner) {
     if (!S_ISDIR(st.st_mode)) return Error{dir + " is not a directory"};
     if (st.st_uid != owner) return Error{dir + " is owned by uid " + std::to_string(st.st_uid)};
     if ((st.st_mode & 07777 & ~mode) != 0) {
-        return Error{dir + " has mode " + std::to_string(st.st_mode & 07777) + " (octal " +
-                     std::to_string((st.st_mode >> 6) & 7) + std::to_string((st.st_mode >> 3) & 7) +
-                     std::to_string(st.st_mode & 7) + "), looser than allowed"};
+        char modes[32];
+        std::snprintf(modes, sizeof modes, "%04o, allowed %04o", static_cast<unsigned>(st.st_mode & 07777),
+                      static_cast<unsigned>(mode));
+        return Error{dir + " has mode " + modes};
     }
     return true;
 }

@@ -49,15 +49,39 @@ UdevMonitor::~UdevMonitor() {
 
 std::optional<DeviceInfo> UdevMonitor::lookup(const std::string& devnode) {
     struct stat st{};
-    if (::stat(devnode.c_str(), &st) < 0 || !S_ISCHR(st.st_mode)) return std::nullopt;
-    udev_device* d = udev_device_new_from_devnum(udev_, 'c', st.st_rdev);
-    if (!d) return std::nullopt;
-    auto info = toInfo(d);
-    udev_device_unref(d);
-    if (info.devnode.empty()) info.devnode = devnode;
-    // udev names the canonical node; the config may use a by-id symlink: keep the caller's.
-    info.devnode = devnode;
-    return info;
+    if (::stat(devnode.c_str(), &st) == 0 && S_ISCHR(st.st_mode)) {
+        if (udev_device* d = udev_device_new_from_devnum(udev_, 'c', st.st_rdev)) {
+            auto info = toInfo(d);
+            udev_device_unref(d);
+            // udev names the kernel node; the config may use a by-id symlink: keep the caller's.
+            info.devnode = devnode;
+            return info;
+        }
+    }
+    // No node we can stat (or no device for its number): look the name up among the tty
+    // devices, by node or by one of their symlinks.
+    udev_enumerate* e = udev_enumerate_new(udev_);
+    if (!e) return std::nullopt;
+    udev_enumerate_add_match_subsystem(e, "tty");
+    udev_enumerate_scan_devices(e);
+    std::optional<DeviceInfo> found;
+    udev_list_entry* entry = nullptr;
+    udev_list_entry_foreach(entry, udev_enumerate_get_list_entry(e)) {
+        udev_device* d = udev_device_new_from_syspath(udev_, udev_list_entry_get_name(entry));
+        if (!d) continue;
+        auto info = toInfo(d);
+        udev_device_unref(d);
+        const auto links = info.properties.find("DEVLINKS");
+        const bool linked = links != info.properties.end() &&
+                            (" " + links->second + " ").find(" " + devnode + " ") != std::string::npos;
+        if (info.devnode == devnode || linked) {
+            info.devnode = devnode;
+            found = std::move(info);
+            break;
+        }
+    }
+    udev_enumerate_unref(e);
+    return found;
 }
 
 int UdevMonitor::fd() const {

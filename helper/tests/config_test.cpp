@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // helper.conf parser: a full example, and line-numbered errors.
+#include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
 
 #include "config.hpp"
 
@@ -51,6 +53,16 @@ TEST(AConfig, ParsesTheExample) {
     const auto s = c->dialerSettings(c->modems[0]);
     EXPECT_EQ(s.attempts, 3u);
     EXPECT_EQ(s.modem.connectTimeout, 60000ms);
+}
+
+TEST(AConfig, ParsesTheShippedExample) {
+    std::ifstream in(MSCB_HELPER_EXAMPLE_CONF);
+    std::stringstream text;
+    text << in.rdbuf();
+    ASSERT_FALSE(text.str().empty());
+    auto c = parseConfig(text.str(), "helper.conf");
+    ASSERT_TRUE(c) << c.reason();
+    EXPECT_EQ(c->modems.size(), 2u);
 }
 
 struct Bad {
