@@ -26,14 +26,19 @@ Result<sockaddr_un> address(const std::string& path) {
 }  // namespace
 
 UniqueFd listenSeqpacket(const std::string& path) {
-    auto addr = address(path);
+    // Bound and listening under a temporary name, then renamed into place: a client never
+    // finds a socket file that still refuses connections.
+    const std::string temp = path + ".new";
+    auto addr = address(temp);
     if (!addr) throw std::system_error(EINVAL, std::generic_category(), addr.reason());
-    struct stat st{};
-    if (::lstat(path.c_str(), &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) {
-            throw std::system_error(EEXIST, std::generic_category(), path + " exists and is not a socket");
+    for (const auto& p : {path, temp}) {
+        struct stat st{};
+        if (::lstat(p.c_str(), &st) == 0) {
+            if (!S_ISSOCK(st.st_mode)) {
+                throw std::system_error(EEXIST, std::generic_category(), p + " exists and is not a socket");
+            }
+            if (p == temp) ::unlink(p.c_str());
         }
-        ::unlink(path.c_str());
     }
     UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) throwErrno("socket(AF_UNIX, SOCK_SEQPACKET)");
@@ -44,10 +49,11 @@ UniqueFd listenSeqpacket(const std::string& path) {
     ::umask(old);
     if (rc < 0) {
         errno = bindErrno;
-        throwErrno("bind " + path);
+        throwErrno("bind " + temp);
     }
-    if (::chmod(path.c_str(), 0600) < 0) throwErrno("chmod 0600 " + path);
-    if (::listen(fd.get(), 16) < 0) throwErrno("listen " + path);
+    if (::chmod(temp.c_str(), 0600) < 0) throwErrno("chmod 0600 " + temp);
+    if (::listen(fd.get(), 16) < 0) throwErrno("listen " + temp);
+    if (::rename(temp.c_str(), path.c_str()) < 0) throwErrno("rename " + temp + " to " + path);
     return fd;
 }
 
