@@ -13,7 +13,19 @@ void Admission::prune(std::deque<TimePoint>& window, TimePoint now) {
     }
 }
 
+void Admission::compact(TimePoint now) {
+    // Rate windows of users and numbers quiet for an hour go away: memory stays bounded by
+    // the traffic of the last hour, not by everyone ever seen.
+    for (auto* windows : {&userWindow_, &numberWindow_}) {
+        for (auto it = windows->begin(); it != windows->end();) {
+            prune(it->second, now);
+            it = it->second.empty() ? windows->erase(it) : std::next(it);
+        }
+    }
+}
+
 Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint now) {
+    compact(now);
     if (draining_) return Error{"helper is shutting down"};
     if (!lineKnown) return Error{"line " + r.line + " is not a configured callback modem"};
     if (returnCalls_.count(r.pppdPid)) {

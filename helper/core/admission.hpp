@@ -51,6 +51,7 @@ private:
         std::string number;
     };
     static void prune(std::deque<TimePoint>& window, TimePoint now);
+    void compact(TimePoint now);
 
     AdmissionLimits limits_;
     bool draining_ = false;

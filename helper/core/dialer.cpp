@@ -92,6 +92,7 @@ void Dialer::arm(TimePoint at, Out& out) {
 void Dialer::runChat(ScriptKind kind, TimePoint now, Out& out) {
     const Millis watchdog = scriptTimeBound(kind, settings_.modem) + settings_.watchdogSlack;
     chatRunning_ = true;
+    killSent_ = false;
     out.push_back(act::RunChat{kind, watchdog});
     arm(now + watchdog, out);
 }
@@ -166,6 +167,7 @@ void Dialer::fail(DialerState terminal, std::string reason, Out& out) {
 
 void Dialer::onChat(int code, TimePoint now, Out& out) {
     chatRunning_ = false;
+    killSent_ = false;
     const auto kind = state_ == DialerState::HangUp    ? ScriptKind::Hangup
                       : state_ == DialerState::OffHook ? ScriptKind::OffHook
                       : state_ == DialerState::Reset   ? ScriptKind::Reset
@@ -277,10 +279,18 @@ std::vector<DialerAction> Dialer::handle(const DialerEvent& event, TimePoint now
             },
             [&](const ev::TimerFired&) {
                 timerAt_.reset();
-                if (chatRunning_) {
+                if (chatRunning_ && !killSent_) {
                     out.push_back(act::Log{"watchdog: chat overran in " + std::string(toString(state_)) + ", killing it"});
                     out.push_back(act::KillChat{});
+                    killSent_ = true;
+                    arm(now + settings_.watchdogSlack, out);
                     return;  // its exit (as a signal) drives the next step
+                }
+                if (chatRunning_) {
+                    // It did not even die: go on without it (its exit is no longer reported).
+                    out.push_back(act::Log{"watchdog: chat did not exit after SIGTERM, abandoning it"});
+                    onChat(-9, now, out);
+                    return;
                 }
                 switch (state_) {
                 case DialerState::WaitLine:

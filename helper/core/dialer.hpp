@@ -145,6 +145,7 @@ private:
     std::optional<TimePoint> timerAt_;
     TimePoint dialAt_{0};  ///< when the next ATD goes out (the deadline, then backoff ends)
     bool chatRunning_ = false;
+    bool killSent_ = false;  ///< the watchdog already asked chat to die
     bool dtrLow_ = false;
     bool resumed_ = false;
     unsigned attempt_ = 0;

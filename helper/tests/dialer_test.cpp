@@ -273,6 +273,15 @@ TEST_F(ADialer, WatchdogKillsAnOverrunningChat) {
     EXPECT_EQ(find<act::ReportFailed>(last)->reason, "dial script: killed");
 }
 
+TEST_F(ADialer, AbandonsAChatThatIgnoresTheWatchdog) {
+    toDialing(*this);
+    fire();
+    ASSERT_TRUE(has<act::KillChat>(last));
+    fire();  // still no exit
+    EXPECT_EQ(d->state(), DialerState::Failed);
+    EXPECT_EQ(find<act::ReportFailed>(last)->reason, "dial script: killed");
+}
+
 TEST_F(ADialer, CancelKillsChatAndHangsUp) {
     toDialing(*this);
     feed(ev::Cancel{"mscbctl"});
