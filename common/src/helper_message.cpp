@@ -75,8 +75,7 @@ Result<std::string> requireLine(const Message& m) {
 
 Result<std::string> requireSession(const Message& m) {
     const auto session = *m.get("session");
-    if (session.empty() || session.size() > 64 ||
-        !std::all_of(session.begin(), session.end(), [](char c) { return isKeyChar(c) || c == '.'; })) {
+    if (!isAcceptableSessionId(session)) {
         return Error{"unacceptable session id '" + escapeForLog(session) + "'"};
     }
     return std::string(session);
@@ -285,6 +284,11 @@ Result<HelperReply> replyFromMessage(const Message& m) {
 
 bool isAcceptableUserName(std::string_view name) {
     return !name.empty() && name.size() <= 64 && isValidValue(name);
+}
+
+bool isAcceptableSessionId(std::string_view session) {
+    return !session.empty() && session.size() <= 64 &&
+           std::all_of(session.begin(), session.end(), [](char c) { return isKeyChar(c) || c == '.'; });
 }
 
 bool isAcceptableLinePath(std::string_view path) {

@@ -26,12 +26,6 @@ void say(const std::string& text) {
     std::fprintf(stderr, "mscb-connect: %s\n", text.c_str());
 }
 
-bool validSession(const std::string& s) {
-    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-    });
-}
-
 enum class Outcome { Connected, Failed, Lost };
 
 // One connection's worth: send the line, wait for the verdict.
@@ -108,7 +102,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (!validSession(session)) {
+    if (!mscb::isAcceptableSessionId(session)) {
         say("invalid session id (expected [a-z0-9.-]{1,64})");
         return 2;
     }

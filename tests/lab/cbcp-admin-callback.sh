@@ -18,6 +18,11 @@ assert "no IPCP on the first call" no_ipcp pppd-srv.log
 for f in pppd-srv pppd-cli; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-preset.log"; done
 
 log "--- list: offered on the wire; the stock client never picks type 4, so it takes no-callback"
+# No return call in this scenario: cancel the preset job, which still holds line and user.
+job=$(sed -n 's/.*callback job \([^ ]*\) handed to the helper.*/\1/p' "$MSCB_RESULTS/pppd-srv-preset.log")
+"$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status.txt" 2>&1
+assert "mscbctl status lists job $job" grep -q -- "$job" "$MSCB_RESULTS/mscbctl-status.txt"
+assert "mscbctl cancels job $job" "$MSCBCTL" --socket "$HELPER_SOCKET" cancel "$job"
 lab_users 'cli list 5551111,555-1234'
 start_server mscb-users /etc/ppp/mscb-users
 start_caller pppd-cli callback "$CLI_NUMBER"

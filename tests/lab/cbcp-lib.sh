@@ -46,12 +46,13 @@ run-dir = /run/mscb
 journal-dir = /run/mscb-journal
 attempts = 2
 backoff = 2
+reset-lead = 2
 $1
 
 [modem mA]
 device = $SRV_TTY
 hangup = escape
-init = ATZ
+dial-prefix = T
 CONF
 )
     start_bg helper 900 "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors

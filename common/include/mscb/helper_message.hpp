@@ -88,6 +88,8 @@ Result<HelperReply> replyFromMessage(const Message& message);
 
 /// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
 bool isAcceptableUserName(std::string_view name);
+/// A session id mscb accepts: [a-z0-9.-]{1,64} (it travels on pppd's connector command line).
+bool isAcceptableSessionId(std::string_view session);
 /// A tty path mscb accepts: absolute, under /dev/, no "..", [A-Za-z0-9/_.-] only, <= 64 bytes.
 bool isAcceptableLinePath(std::string_view path);
 
