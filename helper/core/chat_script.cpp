@@ -121,11 +121,12 @@ std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& s) {
     switch (kind) {
     case ScriptKind::Hangup:
         // Guard time, escape to command mode, guard time; then hang up. If the modem was
-        // already in command mode the +++ is ignored and ATH0 still answers OK. chat's
-        // TIMEOUT also bounds a send, so it must cover the 4 s of guard time.
+        // already in command mode, "+++" sits in its command buffer: the CR before ATH0 ends
+        // that (ignored) line, so ATH0 still runs and answers OK. chat's TIMEOUT also bounds
+        // a send, so it must cover the 4 s of guard time.
         out += "TIMEOUT " + std::to_string(seconds(s.commandTimeout) + 5) + "\n";
         out += "'' '\\d\\d+++\\d\\d\\c'\n";
-        out += "'' 'ATH0'\n";
+        out += "'' '\\rATH0'\n";
         out += "'OK'\n";
         break;
     case ScriptKind::OffHook:

@@ -119,7 +119,7 @@ std::vector<DialerAction> Dialer::resume(const DialerSnapshot& snapshot, TimePoi
 
 void Dialer::hangupDone(TimePoint now, Out& out) {
     if (!deadline_) {
-        deadline_ = now + delay_;  // the delay counts from the moment the first call is down
+        deadline_ = now + delay_;  // not reached: the hand-over sets it
     }
     dialAt_ = std::max(*deadline_, now);
     out.push_back(act::Journal{});
@@ -250,9 +250,17 @@ std::vector<DialerAction> Dialer::handle(const DialerEvent& event, TimePoint now
                     out.push_back(act::Log{"ignoring a second line hand-over"});
                     return;
                 }
+                // pppd closed the tty (DTR drop) before it reopened it for the connector, so
+                // the first call is down now: the delay counts from here, and the hang-up below
+                // (which only makes sure) runs inside it rather than before it.
+                if (!deadline_) {
+                    deadline_ = now + delay_;
+                }
                 transition(DialerState::HangUp, std::string("line handed over, hang-up by ") +
-                                                     toString(settings_.hangup),
+                                                     toString(settings_.hangup) + ", deadline in " +
+                                                     seconds(*deadline_ - now),
                            out);
+                out.push_back(act::Journal{});
                 out.push_back(act::DisarmTimer{});
                 timerAt_.reset();
                 if (settings_.hangup == HangupMethod::Dtr) {

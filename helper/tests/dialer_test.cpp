@@ -53,8 +53,10 @@ struct ADialer : ::testing::Test {
         now = arm ? arm->at : *d->timerAt();
         return feed(ev::TimerFired{});
     }
-    // Line handed over, DTR dropped and raised: the first call is down at the returned time.
+    // Line handed over (the deadline counts from here), DTR dropped and raised: returns when.
+    TimePoint handedOver{};
     TimePoint handOverAndHangUp() {
+        handedOver = now;
         feed(ev::LineHandedOver{});
         EXPECT_TRUE(has<act::DropDtr>(last));
         feed(ev::DtrDropped{});
@@ -85,9 +87,9 @@ TEST_F(ADialer, FailsWhenTheLineNeverComes) {
 
 TEST_F(ADialer, RunsOffhookThenResetThenDialAtTheDeadline) {
     make(15);
-    const TimePoint down = handOverAndHangUp();
+    handOverAndHangUp();
     EXPECT_EQ(d->state(), DialerState::OffHook);
-    EXPECT_EQ(d->deadline(), down + 15000ms);
+    EXPECT_EQ(d->deadline(), handedOver + 15000ms);
     ASSERT_TRUE(has<act::RunChat>(last));
     EXPECT_EQ(find<act::RunChat>(last)->kind, ScriptKind::OffHook);
     EXPECT_TRUE(has<act::Journal>(last));
@@ -95,7 +97,7 @@ TEST_F(ADialer, RunsOffhookThenResetThenDialAtTheDeadline) {
     at(now + 200ms);
     feed(ev::ChatExited{0});
     EXPECT_EQ(d->state(), DialerState::Delay);
-    EXPECT_EQ(find<act::ArmTimer>(last)->at, down + 12000ms);  // reset lead 3 s
+    EXPECT_EQ(find<act::ArmTimer>(last)->at, handedOver + 12000ms);  // reset lead 3 s
 
     fire();
     EXPECT_EQ(d->state(), DialerState::Reset);
@@ -104,10 +106,10 @@ TEST_F(ADialer, RunsOffhookThenResetThenDialAtTheDeadline) {
     at(now + 1500ms);
     feed(ev::ChatExited{0});
     EXPECT_EQ(d->state(), DialerState::DialWait);
-    EXPECT_EQ(find<act::ArmTimer>(last)->at, down + 15000ms);
+    EXPECT_EQ(find<act::ArmTimer>(last)->at, handedOver + 15000ms);
 
     fire();
-    EXPECT_EQ(now, down + 15000ms);
+    EXPECT_EQ(now, handedOver + 15000ms);
     EXPECT_EQ(d->state(), DialerState::Dialing);
     EXPECT_EQ(find<act::RunChat>(last)->kind, ScriptKind::Dial);
     EXPECT_EQ(d->attempt(), 1u);
@@ -123,11 +125,11 @@ TEST_F(ADialer, StartsTheDialScriptEarlyByChatsTypingTime) {
     auto s = settings();
     s.dialTypingLead = 120ms;
     make(15, s);
-    const TimePoint down = handOverAndHangUp();
+    handOverAndHangUp();
     feed(ev::ChatExited{0});
     fire();
     feed(ev::ChatExited{0});
-    EXPECT_EQ(find<act::ArmTimer>(last)->at, down + 15000ms - 120ms);
+    EXPECT_EQ(find<act::ArmTimer>(last)->at, handedOver + 15000ms - 120ms);
     fire();
     EXPECT_EQ(d->state(), DialerState::Dialing);
 }

@@ -251,7 +251,7 @@ TEST_F(AJobManager, ReportsStatusAndHistory) {
     const auto& job = ports.sent[0].second;
     EXPECT_EQ(job.get("type"), "job");
     EXPECT_EQ(job.get("state"), "OffHook");
-    EXPECT_EQ(job.get("deadline-in-ms"), "9000");
+    EXPECT_EQ(job.get("deadline-in-ms"), "8500");  // 10 s from the hand-over, 1.5 s ago
     EXPECT_EQ(ports.sent[1].second.get("type"), "link");
     EXPECT_EQ(ports.sent[2].second.verb, "end");
     EXPECT_EQ(ports.sent[2].second.get("count"), "2");

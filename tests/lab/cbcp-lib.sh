@@ -63,10 +63,14 @@ CONF
 SRV_ANSWER="/usr/sbin/chat -v -s TIMEOUT 120 '' ATZ OK ATS0=0 OK '\\c' RING ATA CONNECT '\\c'"
 
 # start_server [MSCB OPTIONS...]: pppd with mscb on modem A in netns srv (CHAP, 10.66.0.1).
+# SRV_RECORD=0 leaves out pppd's `record` (with it, pppd puts a pty and its charshunt between
+# the modem and the connect script, so mscb-connect would hand the helper that pty instead).
 start_server() {
+    local record=()
+    [ "${SRV_RECORD:-1}" = 1 ] && record=(record "$MSCB_RESULTS/srv.record")
     start_bg pppd-srv 240 ip netns exec srv pppd "$SRV_TTY" 115200 nodetach debug logfd 2 \
         local nocrtscts lcp-restart 1 nodefaultroute connect "$SRV_ANSWER" \
-        auth require-chap name srv "$SRV_IP:$CLI_IP" record "$MSCB_RESULTS/srv.record" \
+        auth require-chap name srv "$SRV_IP:$CLI_IP" "${record[@]}" \
         plugin "$PLUGIN" mscb mscb-helper-socket "$HELPER_SOCKET" mscb-delay-min 5 "$@"
     wait_log pppd-srv.log 'send \(ATS0=0' 10 >/dev/null || wait_log pppd-srv.log 'ATS0=0' 10 >/dev/null
 }
