@@ -19,6 +19,10 @@ configure: deps
 check: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The README's first command: set up the lab from nothing and play one full callback.
+demo:
+	BUILD=$(BUILD) scripts/demo
+
 # Unit suites only (no real pppd, no lab): fast inner loop.
 unit: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'pppd|lab'

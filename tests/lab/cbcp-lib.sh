@@ -15,6 +15,8 @@ CLI_NUMBER=5551234
 SRV_IP=10.66.0.1
 CLI_IP=10.66.0.2
 HELPER_SOCKET=/run/mscb/helper.sock
+# LAB_WRAP=$MSCB_SRC/tests/lab/stamp puts wall-clock times on every pppd and helper log line.
+LAB_WRAP=${LAB_WRAP:-}
 
 # start_pstn [EXTRA-B-FAULTS]: modems mA (server, $SRV_NUMBER) and mB (caller, $CLI_NUMBER);
 # sets SRV_TTY / CLI_TTY to their /dev/pts paths (pppd sends the line name to the helper,
@@ -55,7 +57,7 @@ hangup = escape
 dial-prefix = T
 CONF
 )
-    start_bg helper 900 "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors
+    start_bg helper 900 $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors
     wait_file "$HELPER_SOCKET" 10 || fail "helper socket did not appear"
 }
 
@@ -68,7 +70,7 @@ SRV_ANSWER="/usr/sbin/chat -v -s TIMEOUT 120 '' ATZ OK ATS0=0 OK '\\c' RING ATA 
 start_server() {
     local record=()
     [ "${SRV_RECORD:-1}" = 1 ] && record=(record "$MSCB_RESULTS/srv.record")
-    start_bg pppd-srv 240 ip netns exec srv pppd "$SRV_TTY" 115200 nodetach debug logfd 2 \
+    start_bg pppd-srv 240 ip netns exec srv $LAB_WRAP pppd "$SRV_TTY" 115200 nodetach debug logfd 2 \
         local nocrtscts lcp-restart 1 nodefaultroute connect "$SRV_ANSWER" \
         auth require-chap name srv "$SRV_IP:$CLI_IP" "${record[@]}" \
         plugin "$PLUGIN" mscb mscb-helper-socket "$HELPER_SOCKET" mscb-delay-min 5 "$@"
@@ -78,7 +80,7 @@ start_server() {
 # start_caller NAME [PPPD OPTIONS...]: the stock pppd client dialling the server from modem B.
 start_caller() {
     local name=$1; shift
-    start_bg "$name" 180 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
+    start_bg "$name" 180 ip netns exec cli $LAB_WRAP pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
         local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
         connect "/usr/sbin/chat -v -s TIMEOUT 30 '' ATZ OK ATDT$SRV_NUMBER CONNECT '\\c'" \
         noauth user cli remotename srv "$@"
