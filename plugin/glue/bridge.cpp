@@ -19,6 +19,7 @@
 #include "mscb/core/cbcp_codec.hpp"
 #include "mscb/core/cbcp_server.hpp"
 #include "mscb/core/lcp_callback_option.hpp"
+#include "mscb/core/radius_policy.hpp"
 #include "mscb/dial_number.hpp"
 #include "mscb/helper_message.hpp"
 #include "mscb_host.h"
@@ -122,6 +123,7 @@ public:
         if (settings.connector) connector_ = settings.connector;
         callbackLegOption_ = settings.callback_leg != 0;
         if (settings.expect_user) expectUser_ = settings.expect_user;
+        radiusLoaded_ = settings.radius_loaded != 0;
     }
 
     /// Whether LCP should Ack the caller's CBCP callback option at all on this link.
@@ -129,13 +131,19 @@ public:
         if (callbackLegOption_ || isReturnCall_) {
             return false;  // security brief §5: never offer callback on a return call (no loops)
         }
-        if (optionDefault_.offersCallback() || (table_.defaultEntry && table_.defaultEntry->offersCallback())) {
+        if (radiusLoaded_ || optionDefault_.offersCallback() ||
+            (table_.defaultEntry && table_.defaultEntry->offersCallback())) {
             return true;
         }
         for (const auto& [user, policy] : table_.users) {
             if (policy.offersCallback()) return true;
         }
         return false;
+    }
+
+    void radiusBegin() { radius_.clear(); }
+    void radiusAttribute(core::RadiusAttribute attribute) {
+        if (radius_.size() < core::kMaxRadiusAttributes) radius_.push_back(std::move(attribute));
     }
 
     void linkStarted(bool isReturnCall) {
@@ -169,7 +177,25 @@ public:
         if (callbackLegOption_ || isReturnCall_) {
             return MSCB_STOCK;
         }
-        const auto& policy = core::lookupPolicy(table_, peer, optionDefault_);
+        // Precedence: RADIUS reply > per-user entry > the file's default entry > pppd options.
+        core::UserPolicy policy = core::lookupPolicy(table_, peer, optionDefault_);
+        if (!radius_.empty()) {
+            auto fromRadius = core::callbackFromRadius(radius_, table_.places, config_.rules);
+            for (const auto& note : fromRadius.notes) {
+                log(core::LogLevel::Notice, "RADIUS reply for " + who + ": " + note);
+            }
+            if (!fromRadius.error.empty()) {
+                if (fromRadius.required) {
+                    return refuse("user " + who + " must be called back (RADIUS) but " + fromRadius.error +
+                                  "; disconnecting");
+                }
+                log(core::LogLevel::Warning, fromRadius.error + "; no callback for " + who);
+                policy = core::UserPolicy{};
+                policy.source = "RADIUS (refused)";
+            } else if (fromRadius.policy) {
+                policy = *fromRadius.policy;
+            }
+        }
         if (!peerAsked) {
             if (policy.offersCallback() && policy.mandatory) {
                 return refuse("user " + who + " must be called back (" + core::describePolicy(policy) +
@@ -192,6 +218,7 @@ public:
         }
         offer_ = core::offerFor(policy, possible);
         serverConfig_ = config_;
+        serverConfig_.rules = core::rulesFor(policy, config_.rules);
         if (policy.delayMin) serverConfig_.delayMin = *policy.delayMin;
         if (policy.delayMax) serverConfig_.delayMax = *policy.delayMax;
         if (offer_.empty()) {
@@ -311,6 +338,7 @@ private:
         refused_ = false;
         refusalReason_.clear();
         offer_ = {};
+        radius_.clear();
         user_.clear();
         line_.clear();
         session_.clear();
@@ -324,8 +352,10 @@ private:
     std::string connector_;
     bool callbackLegOption_ = false;
     std::string expectUser_;
+    bool radiusLoaded_ = false;
 
     // Per link.
+    std::vector<core::RadiusAttribute> radius_;  // copied: radius.so frees its list after the hook
     bool isReturnCall_ = false;
     bool refused_ = false;
     std::string refusalReason_;
@@ -475,6 +505,22 @@ void mscb_core_protocol_reject(void) {
 
 void mscb_core_link_down(void) {
     guarded("link_down", [] { if (thePlugin) thePlugin->linkDown(); }, [] {});
+}
+
+void mscb_core_radius_begin(void) {
+    guarded("radius_begin", [] { if (thePlugin) thePlugin->radiusBegin(); }, [] {});
+}
+
+void mscb_core_radius_attribute(int attribute, int vendor, unsigned int integer, const unsigned char* text, int len) {
+    guarded("radius_attribute", [&] {
+        if (!thePlugin) return;
+        mscb::core::RadiusAttribute a;
+        a.attribute = attribute;
+        a.vendor = vendor;
+        a.integer = integer;
+        if (text && len > 0) a.text.assign(reinterpret_cast<const char*>(text), static_cast<std::size_t>(len));
+        thePlugin->radiusAttribute(std::move(a));
+    }, [] {});
 }
 
 void mscb_core_describe(const unsigned char* packet, int len, char* out, size_t outlen) {

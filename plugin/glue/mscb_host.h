@@ -49,6 +49,7 @@ struct mscb_settings {
 	int delay_max;
 	int callback_leg;
 	const char *expect_user;
+	int radius_loaded; /* radius.so is in this pppd: callback may come from RADIUS */
 };
 
 /* Results of mscb_core_auth_up. */
@@ -79,6 +80,11 @@ void mscb_core_input(const unsigned char *packet, int len);
 void mscb_core_timeout(void);
 void mscb_core_protocol_reject(void);
 void mscb_core_link_down(void);
+/* RADIUS Access-Accept attributes, as radius.so decoded them (radius_attributes_hook):
+ * begin, one call per attribute (strings with their length), then auth-up uses them. */
+void mscb_core_radius_begin(void);
+void mscb_core_radius_attribute(int attribute, int vendor, unsigned int integer,
+				const unsigned char *text, int len);
 /* Formats a CBCP packet for pppd's debug output; always NUL-terminates `out`. */
 void mscb_core_describe(const unsigned char *packet, int len, char *out, size_t outlen);
 

@@ -61,6 +61,7 @@ static void set_status(int code) { status = code; }
 /* ---- option storage (NULL/-1 = not given; string defaults must be NULL: pppd free()s) ---- */
 static bool opt_enabled;
 static bool opt_callback_leg;
+static bool opt_radius_callback_framed;
 static char *opt_default;
 static char *opt_users;
 static char *opt_socket;
@@ -167,6 +168,9 @@ static option_t mscb_options[] = {
 	  .description = "Digits that replace a leading '+' in callback numbers", .flags = OPT_PRIV },
 	{ .name = "mscb-callback-leg", .type = o_bool, .addr = &opt_callback_leg,
 	  .description = "This pppd runs a return call: no callback offered", .flags = OPT_PRIV | 1 },
+	{ .name = "mscb-radius-callback-framed", .type = o_bool, .addr = &opt_radius_callback_framed,
+	  .description = "Accept RADIUS Service-Type Callback-Framed-User (radius.so refuses it)",
+	  .flags = OPT_PRIV | 1 },
 	{ .name = "mscb-expect-user", .type = o_string, .addr = &opt_expect_user,
 	  .description = "The return call must authenticate as this user", .flags = OPT_PRIV },
 	MSCB_INT_OPTION("mscb-number-max", opt_max_digits, 4, 32, "Longest callback number, in digits"),
@@ -348,6 +352,60 @@ static int cbcp_printpkt(u_char *packet, int len, printer_func printer, void *ar
 	return len;
 }
 
+/* ---- RADIUS: radius.so's Access-Accept, through its radius_attributes_hook ---- */
+/* radius.so's VALUE_PAIR (radiusclient.h, pppd 2.4.9 and 2.5.x alike; ppp-dev ships no header). */
+struct mscb_value_pair {
+	char name[33];
+	int attribute;
+	int vendorcode;
+	int type;
+	unsigned int lvalue;
+	unsigned char strvalue[254];
+	struct mscb_value_pair *next;
+};
+#define MSCB_RADIUS_TYPE_STRING 0
+#define MSCB_RADIUS_SERVICE_TYPE 6
+#define MSCB_RADIUS_CALLBACK_FRAMED_USER 4
+#define MSCB_RADIUS_FRAMED_USER 2
+
+typedef void (*radius_hook_t)(struct mscb_value_pair *);
+static radius_hook_t *radius_hook_slot;
+static radius_hook_t radius_hook_next;
+
+/* Called in radius_setparams (radius.c:561 (2.5.2)) before its Service-Type check; the list is
+ * freed right after, so the core copies what it keeps. */
+static void on_radius_attributes(struct mscb_value_pair *pairs)
+{
+	struct mscb_value_pair *vp;
+	int n = 0;
+
+	mscb_core_radius_begin();
+	for (vp = pairs; vp && n < 256; vp = vp->next, ++n) {
+		int len = 0;
+		if (vp->type == MSCB_RADIUS_TYPE_STRING)
+			len = vp->lvalue < sizeof vp->strvalue - 1 ? (int)vp->lvalue : (int)sizeof vp->strvalue - 1;
+		mscb_core_radius_attribute(vp->attribute, vp->vendorcode, vp->lvalue, vp->strvalue, len);
+		/* radius.so refuses any Service-Type but Framed-User ("wrong service type"), so a
+		 * standards-correct Callback-Framed-User reply fails the login; opt-in rewrite. */
+		if (opt_radius_callback_framed && vp->attribute == MSCB_RADIUS_SERVICE_TYPE &&
+		    vp->vendorcode <= 0 && vp->lvalue == MSCB_RADIUS_CALLBACK_FRAMED_USER)
+			vp->lvalue = MSCB_RADIUS_FRAMED_USER;
+	}
+	if (radius_hook_next)
+		radius_hook_next(pairs); /* radattr.so and friends keep working */
+}
+
+/* After every `plugin` line is loaded: chain into radius.so's hook if it is there. */
+static int hook_radius(void)
+{
+	radius_hook_slot = dlsym(RTLD_DEFAULT, "radius_attributes_hook");
+	if (!radius_hook_slot)
+		return 0;
+	radius_hook_next = *radius_hook_slot;
+	*radius_hook_slot = on_radius_attributes;
+	return 1;
+}
+
 /* ---- notifiers ---- */
 static void on_auth_up(void *arg, int unused)
 {
@@ -390,6 +448,8 @@ static void on_exit_notify(void *arg, int unused)
 		lcp_fsm[0].callbacks = lcp_callbacks_saved;
 	if (cbcp_slot)
 		*cbcp_slot = cbcp_saved;
+	if (radius_hook_slot && *radius_hook_slot == on_radius_attributes)
+		*radius_hook_slot = radius_hook_next;
 }
 
 #if MSCB_PPPD_25
@@ -441,6 +501,7 @@ static void cbcp_check_options(void)
 	settings.delay_max = opt_delay_max;
 	settings.callback_leg = opt_callback_leg;
 	settings.expect_user = opt_expect_user;
+	settings.radius_loaded = hook_radius();
 	if (mscb_core_configure(&host_ops, &settings, err, sizeof err) != 0) {
 		mscb_option_error("mscb: %s", err);
 		exit(EXIT_OPTION_ERROR);

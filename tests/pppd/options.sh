@@ -43,7 +43,7 @@ expect ok "Plugin .*mscb.so loaded" loads -- "${P[@]}" mscb
 expect ok "Plugin .*mscb.so loaded" all-options-valid -- "${P[@]}" mscb mscb-default "user optional" \
     mscb-users "$good_users" mscb-helper-socket /run/mscb/helper.sock mscb-number-allow 0,555 \
     mscb-number-deny 00,0900 mscb-number-plus 00 mscb-number-max 15 mscb-restart 2000 \
-    mscb-max-req 30 mscb-ack-wait 3000 mscb-delay-min 5 mscb-delay-max 60
+    mscb-max-req 30 mscb-ack-wait 3000 mscb-delay-min 5 mscb-delay-max 60 mscb-radius-callback-framed
 expect 2 "mscb-delay-min value must be between 0 and 255" delay-out-of-range -- "${P[@]}" mscb mscb-delay-min 300
 expect 2 "mscb-restart value must be between 500 and 30000" restart-too-fast -- "${P[@]}" mscb mscb-restart 10
 expect 2 "mscb-max-req value must be between 1 and 250" max-req-zero -- "${P[@]}" mscb mscb-max-req 0

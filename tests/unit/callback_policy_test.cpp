@@ -109,6 +109,12 @@ TEST(PolicyFile, DuplicatesAndMissingPoliciesAreErrors) {
     EXPECT_FALSE(parsePolicyFile(std::string(2000, 'a') + " user\n", DialRules{}));
 }
 
+TEST(PolicyFile, HashInsideANumberIsNotAComment) {
+    auto table = parsePolicyFile("alice preset *70#5551234 # after a space it is\n", DialRules{});
+    ASSERT_TRUE(table) << table.reason();
+    EXPECT_EQ(table->users.at("alice").presetNumber, "*70#5551234");
+}
+
 TEST(PolicyFile, EmptyFileIsAnEmptyTable) {
     auto table = parsePolicyFile("# nothing yet\n\n", DialRules{});
     ASSERT_TRUE(table);
@@ -130,6 +136,46 @@ TEST(PolicyDescribe, ReadsLikeTheSpec) {
     EXPECT_EQ(describePolicy(spec("preset 555-1234 secure")), "preset 5551234 mandatory");
     EXPECT_EQ(describePolicy(spec("list 5551111,5552222")), "list 5551111,5552222 optional");
     EXPECT_EQ(describePolicy(spec("none")), "none");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(PolicyPlaces, NamedPlacesResolveInPresetsAndLists) {
+    auto table = parsePolicyFile("@office 555-1234\n@home 555 9999\nalice preset @office\n"
+                                 "bob list @office,@home\n", DialRules{});
+    ASSERT_TRUE(table) << table.reason();
+    EXPECT_EQ(table->places.at("office"), "5551234");
+    EXPECT_EQ(table->users.at("alice").presetNumber, "5551234");
+    EXPECT_EQ(table->users.at("bob").listNumbers, (std::vector<std::string>{"5551234", "5559999"}));
+}
+
+TEST(PolicyPlaces, Errors) {
+    EXPECT_NE(parsePolicyFile("alice preset @nowhere\n", DialRules{}).reason().find("line 1: unknown place '@nowhere'"),
+              std::string::npos);
+    EXPECT_NE(parsePolicyFile("@x 555;1\n", DialRules{}).reason().find("line 1:"), std::string::npos);
+    EXPECT_NE(parsePolicyFile("@x 5551234\n@x 5559999\n", DialRules{}).reason().find("appears twice"),
+              std::string::npos);
+    EXPECT_NE(parsePolicyFile("@x 5551234 extra\n", DialRules{}).reason().find("not allowed"),
+              std::string::npos);
+    EXPECT_NE(parsePolicyFile("@x\n", DialRules{}).reason().find("needs a number"), std::string::npos);
+    EXPECT_FALSE(parsePolicySpec("preset @office", DialRules{}));  // options know no places
+}
+
+TEST(PolicyPrefixes, PerUserAllowNarrowsAndDenyAdds) {
+    auto policy = *parsePolicySpec("user allow=0301,0302 deny=03019", DialRules{});
+    DialRules global;
+    global.allowPrefixes = {"030"};
+    auto rules = rulesFor(policy, global);
+    EXPECT_TRUE(checkDialNumber("03011234", rules));
+    EXPECT_FALSE(checkDialNumber("03019999", rules));  // user's deny
+    EXPECT_FALSE(checkDialNumber("04011234", rules));  // outside both
+    EXPECT_FALSE(checkDialNumber("00491234", rules));  // global default deny still there
+    global.allowPrefixes = {"040"};
+    EXPECT_FALSE(checkDialNumber("03011234", rulesFor(policy, global)));  // disjoint: nothing
+    EXPECT_FALSE(parsePolicySpec("user allow=", DialRules{}));
+    EXPECT_FALSE(parsePolicySpec("user deny=12;3", DialRules{}));
 }
 
 }  // namespace

@@ -37,7 +37,14 @@ Result<std::uint8_t> parseDelay(std::string_view text, std::string_view what) {
     return static_cast<std::uint8_t>(value);
 }
 
-Result<std::string> operatorNumber(std::string_view text, const DialRules& rules) {
+Result<std::string> operatorNumber(std::string_view text, const DialRules& rules, const PlaceMap& places) {
+    if (!text.empty() && text[0] == '@') {
+        const auto place = places.find(text.substr(1));
+        if (place == places.end()) {
+            return Error{"unknown place '" + escapeForLog(text) + "'"};
+        }
+        return place->second;
+    }
     auto checked = checkDialNumber(text, rules, NumberSource::Operator);
     if (!checked) {
         return Error{"number '" + escapeForLog(text) + "': " + checked.reason()};
@@ -74,7 +81,7 @@ Offer offerFor(const UserPolicy& policy, bool callbackPossible) {
     return offer;
 }
 
-Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules) {
+Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules, const PlaceMap& places) {
     const auto words = splitWords(spec);
     if (words.empty()) {
         return Error{"empty callback policy"};
@@ -93,7 +100,7 @@ Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules
         next = 2;
         if (kind == "preset") {
             policy.kind = PolicyKind::Preset;
-            auto number = operatorNumber(words[1], rules);
+            auto number = operatorNumber(words[1], rules, places);
             if (!number) {
                 return Error{number.reason()};
             }
@@ -103,7 +110,7 @@ Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules
             std::string_view rest = words[1];
             while (true) {
                 const auto comma = rest.find(',');
-                auto number = operatorNumber(rest.substr(0, comma), rules);
+                auto number = operatorNumber(rest.substr(0, comma), rules, places);
                 if (!number) {
                     return Error{number.reason()};
                 }
@@ -143,6 +150,14 @@ Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules
                 return Error{delay.reason()};
             }
             policy.delayMin = *delay;
+        } else if (word.substr(0, 6) == "allow=" || word.substr(0, 5) == "deny=") {
+            const bool allow = word[0] == 'a';
+            auto prefixes = parsePrefixList(word.substr(allow ? 6 : 5));
+            if (!prefixes || prefixes->empty()) {
+                return Error{std::string(allow ? "allow" : "deny") + "= needs prefixes" +
+                             (prefixes ? "" : ": " + prefixes.reason())};
+            }
+            (allow ? policy.allowPrefixes : policy.denyPrefixes) = *prefixes;
         } else if (word.substr(0, 10) == "delay-max=") {
             auto delay = parseDelay(word.substr(10), "delay-max");
             if (!delay) {
@@ -177,8 +192,13 @@ Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rule
         if (line.size() > 1024) {
             return lineError("longer than 1024 bytes");
         }
-        if (const auto hash = line.find('#'); hash != std::string_view::npos) {
-            line = line.substr(0, hash);
+        // '#' is also a dial character ("*70#5551234"): a comment starts only at the beginning
+        // of a line or after white space.
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+                line = line.substr(0, i);
+                break;
+            }
         }
         if (!line.empty() && line.back() == '\r') {
             line.remove_suffix(1);
@@ -188,6 +208,22 @@ Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rule
             continue;
         }
         const auto user = words[0];
+        if (user.size() > 1 && user[0] == '@') {
+            // A named place: "@office 555 1234" (RADIUS Callback-Id, or `preset @office`); the
+            // rest of the line is the number, spaces being one of its visual separators.
+            if (words.size() < 2) {
+                return lineError("place '" + escapeForLog(user) + "' needs a number");
+            }
+            const auto numberStart = static_cast<std::size_t>(words[1].data() - line.data());
+            auto number = operatorNumber(line.substr(numberStart), rules, {});
+            if (!number) {
+                return lineError(number.reason());
+            }
+            if (!table.places.emplace(std::string(user.substr(1)), *number).second) {
+                return lineError("place '" + escapeForLog(user) + "' appears twice");
+            }
+            continue;
+        }
         if (!isAcceptableUserName(user)) {
             return lineError("unacceptable user name '" + escapeForLog(user) + "'");
         }
@@ -195,10 +231,11 @@ Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rule
             return lineError("user '" + escapeForLog(user) + "' has no policy");
         }
         const auto specStart = static_cast<std::size_t>(words[1].data() - line.data());
-        auto policy = parsePolicySpec(line.substr(specStart), rules);
+        auto policy = parsePolicySpec(line.substr(specStart), rules, table.places);
         if (!policy) {
             return lineError(policy.reason());
         }
+        policy.value().source = "users file";
         if (user == "*") {
             if (table.defaultEntry) {
                 return lineError("second default entry '*'");
@@ -220,6 +257,29 @@ const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
         return *table.defaultEntry;
     }
     return optionDefault;
+}
+
+DialRules rulesFor(const UserPolicy& policy, const DialRules& global) {
+    DialRules rules = global;
+    if (!policy.allowPrefixes.empty()) {
+        // Narrow: the number must match the user's list, and the global one if it has any.
+        if (rules.allowPrefixes.empty()) {
+            rules.allowPrefixes = policy.allowPrefixes;
+        } else {
+            std::vector<std::string> both;
+            for (const auto& mine : policy.allowPrefixes) {
+                for (const auto& theirs : rules.allowPrefixes) {
+                    // The longer of two nested prefixes is the narrower one; disjoint ones drop.
+                    if (mine.rfind(theirs, 0) == 0) both.push_back(mine);
+                    else if (theirs.rfind(mine, 0) == 0) both.push_back(theirs);
+                }
+            }
+            // Disjoint lists allow nothing: a sentinel no canonical number (digits, * #) starts with.
+            rules.allowPrefixes = both.empty() ? std::vector<std::string>{"#none#"} : both;
+        }
+    }
+    rules.denyPrefixes.insert(rules.denyPrefixes.end(), policy.denyPrefixes.begin(), policy.denyPrefixes.end());
+    return rules;
 }
 
 std::string describePolicy(const UserPolicy& policy) {

@@ -6,7 +6,9 @@
 //     user   [optional|mandatory]           caller types the number (Windows: "Set by caller")
 //     preset NUMBER [optional|secure]       administrator's number (Windows: "Preset")
 //     list   N1,N2,... [optional|secure]    one of several administrator numbers
-//   plus `delay-min=S` / `delay-max=S` to override the global delay clamp for that user.
+//   plus `delay-min=S` / `delay-max=S` to override the global delay clamp for that user, and
+//   `allow=P1,P2` / `deny=P1,P2` to narrow the numbers a caller may name (added to the global
+//   rules: allow narrows, deny adds). NUMBER may be `@PLACE`, a named place of the users file.
 // "optional" (the default) also offers "no callback", so the caller may stay connected.
 // "mandatory"/"secure": no callback is never offered; a caller who does not ask for callback
 // is disconnected (Cisco `callback-secure`, RRAS "Always callback to").
@@ -34,6 +36,9 @@ struct UserPolicy {
     bool mandatory = false;               ///< no "no callback" offer; non-askers are refused
     std::optional<std::uint8_t> delayMin;
     std::optional<std::uint8_t> delayMax;
+    std::vector<std::string> allowPrefixes;  ///< caller's number must match one (if any)
+    std::vector<std::string> denyPrefixes;   ///< ...and none of these
+    std::string source = "option";           ///< where it came from, for the log
 
     [[nodiscard]] bool offersCallback() const { return kind != PolicyKind::None; }
 };
@@ -54,14 +59,19 @@ struct Offer {
 /// The offer a policy makes; `callbackPossible` false (helper down, no peer name) leaves NO only.
 Offer offerFor(const UserPolicy& policy, bool callbackPossible);
 
-/// Parses one policy spec (see the grammar above); numbers go through the firewall as
-/// operator numbers.
-Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules);
+/// Named places (`@office 555-1234` lines of the users file; RADIUS Callback-Id): canonical numbers.
+using PlaceMap = std::map<std::string, std::string, std::less<>>;
 
-/// The users file: per-user entries plus an optional default entry `*`.
+/// Parses one policy spec (see the grammar above); numbers go through the firewall as
+/// operator numbers; `@PLACE` numbers are looked up in `places`.
+Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules,
+                                   const PlaceMap& places = {});
+
+/// The users file: per-user entries, an optional default entry `*`, and named places.
 struct PolicyTable {
     std::map<std::string, UserPolicy, std::less<>> users;
     std::optional<UserPolicy> defaultEntry;
+    PlaceMap places;
 };
 
 /// Parses the whole file; the first bad line fails it with "line N: reason".
@@ -73,5 +83,9 @@ const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
 
 /// One-line description for logs: "preset 5551234 secure".
 std::string describePolicy(const UserPolicy& policy);
+
+/// The dial rules for numbers a caller with `policy` may name: the global rules narrowed by the
+/// policy's own allow/deny prefixes.
+DialRules rulesFor(const UserPolicy& policy, const DialRules& global);
 
 }  // namespace mscb::core
