@@ -4,7 +4,7 @@
 # shellcheck shell=bash
 
 LAB_SUITE=trixie
-LAB_PACKAGES=ppp,kmod,iproute2,iputils-ping,procps,socat,libudev1,libmnl0,python3
+LAB_PACKAGES=ppp,kmod,iproute2,iputils-ping,procps,socat,libudev1,libmnl0,python3,freeradius,freeradius-utils
 LAB_KERNEL_PACKAGE=user-mode-linux
 LAB_HOST_TOOLS=(debootstrap patchelf kmod xz-utils cpio)
 
