@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# RADIUS scenarios: the server pppd authenticates through pppd's radius.so against FreeRADIUS 3.2
+# (netns aaa) in the guest; helpers in radius-lib.sh, config templates in radius/.
+# Included from tests/lab/CMakeLists.txt (uses its mscb_lab_test).
+mscb_lab_test(radius-smoke tests/lab/radius-smoke.sh TIMEOUT 240)
