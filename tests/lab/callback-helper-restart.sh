@@ -20,8 +20,10 @@ for sig in KILL TERM; do
         wait_log pppd-srv.log "callback agreed: user $CLI_NUMBER, delay $DELAY s" 30
     assert_eq "[$sig] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
     start_leg2 "pppd-cli-leg2-$n"
-    assert "[$sig] job waits out the delay" wait_log "$cur.log" ' -> Delay \(' 20
-    job=$(sed -n 's/.*job \([^ :]*\): .* -> Delay (.*/\1/p' "$MSCB_RESULTS/$cur.log" | tail -n 1)
+    job=$(wait_log pppd-srv.log 'callback job [^ ]+ handed to the helper' 10 |
+          sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p')
+    log "job $job"
+    assert "[$sig] job $job waits out the delay" wait_log "$cur.log" "job $job: [A-Za-z]+ -> Delay \\(" 20
     mscbctl status >"$MSCB_RESULTS/mscbctl-status-before-$sig.txt" 2>&1
     assert "[$sig] mscbctl: job $job in Delay" grep -Eq "^job $job +Delay " "$MSCB_RESULTS/mscbctl-status-before-$sig.txt"
     assert "[$sig] journal file for $job" test -e "/run/mscb-journal/$job"
