@@ -3,3 +3,9 @@
 # mscb_lab_test(). tests/lab/callback-lib.sh is their shared library, not a scenario.
 mscb_lab_test(callback-return-call tests/lab/callback-return-call.sh TIMEOUT 180)
 mscb_lab_test(callback-admin-preset tests/lab/callback-admin-preset.sh TIMEOUT 180)
+mscb_lab_test(callback-busy-retry tests/lab/callback-busy-retry.sh TIMEOUT 240)
+mscb_lab_test(callback-no-answer tests/lab/callback-no-answer.sh TIMEOUT 240)
+mscb_lab_test(callback-helper-down tests/lab/callback-helper-down.sh TIMEOUT 180)
+mscb_lab_test(callback-helper-restart tests/lab/callback-helper-restart.sh TIMEOUT 240)
+# Timing: runs alone (no other guest competing for the 2 cores); ~80 s for 5 + 1 rounds.
+mscb_lab_test(callback-delay-accuracy tests/lab/callback-delay-accuracy.sh TIMEOUT 300 LOCK lab-timing ARGS 5)
