@@ -9,3 +9,5 @@ mscb_lab_test(callback-helper-down tests/lab/callback-helper-down.sh TIMEOUT 180
 mscb_lab_test(callback-helper-restart tests/lab/callback-helper-restart.sh TIMEOUT 240)
 # Timing: runs alone (no other guest competing for the 2 cores); ~80 s for 5 + 1 rounds.
 mscb_lab_test(callback-delay-accuracy tests/lab/callback-delay-accuracy.sh TIMEOUT 300 LOCK lab-timing ARGS 5)
+# RESOURCE_LOCK only excludes tests holding the same lock: RUN_SERIAL keeps every other test out.
+set_tests_properties(lab.callback-delay-accuracy PROPERTIES RUN_SERIAL TRUE)
