@@ -32,3 +32,12 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# Debian packages (see scripts/package-build): the bookworm .deb in build/packages/bookworm/;
+# package-check also runs lintian and an install test in a throwaway bookworm root.
+.PHONY: package package-check
+package:
+	scripts/package-build bookworm
+
+package-check:
+	scripts/package-check
