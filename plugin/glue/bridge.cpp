@@ -225,7 +225,8 @@ public:
             return refuse("user " + who + " must be called back but callback is not possible: " + why);
         }
         log(core::LogLevel::Info, "user " + who + " on " + line + " asked for callback; policy " +
-                                      core::describePolicy(policy) + (why.empty() ? "" : "; " + why) +
+                                      core::describePolicy(policy) + " (" + policy.source + ")" +
+                                      (why.empty() ? "" : "; " + why) +
                                       "; session " + session_);
         return MSCB_RUN_CBCP;
     }

@@ -3,3 +3,4 @@
 # (netns aaa) in the guest; helpers in radius-lib.sh, config templates in radius/.
 # Included from tests/lab/CMakeLists.txt (uses its mscb_lab_test).
 mscb_lab_test(radius-smoke tests/lab/radius-smoke.sh TIMEOUT 240)
+mscb_lab_test(radius-callback tests/lab/radius-callback.sh TIMEOUT 300)
