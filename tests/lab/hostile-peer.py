@@ -602,9 +602,34 @@ def _(p, req):
     return r, r == "ack:1"
 
 
+# Helpers for the fault scripts (not in the catalogue): stay on the line until it drops.
+HELPERS = {}
+
+
+def hold_until_down(p, seconds=60):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not p.terminated:
+        p.pump(0.1)
+        p.queue.clear()
+    return "line down" if p.terminated else "hold timeout", True
+
+
+HELPERS["hold"] = lambda p, req: hold_until_down(p)
+
+
+def _ack_hold(p, req):
+    p.send(PPP_CBCP, P1)
+    r = p.reaction()
+    print(f"ack-hold: {r}", flush=True)
+    return hold_until_down(p)
+
+
+HELPERS["ack-hold"] = _ack_hold
+
+
 # ---------------------------------------------------------------- run / check
 def do_run(a):
-    spec = CASES[a.case]
+    spec = CASES.get(a.case) or {"fn": HELPERS[a.case]}
     p = Peer(a.tty)
     observed, ok = "", False
     try:
