@@ -34,7 +34,7 @@ rm -f /run/mscb-journal/.fill
 SRV_RECORD=0 start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "job handed to the helper" wait_log pppd-srv.log 'callback job .* handed to the helper' 30
-job=$(wait_log helper.log 'job accepted.*' 5 | tail -n 1 | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p')
+job=$(sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p' "$MSCB_RESULTS/pppd-srv.log" | tail -n 1)
 assert "journal file written" wait_file "/run/mscb-journal/$job" 5
 mscbctl cancel "$job" >/dev/null 2>&1
 wait_bg pppd-cli 20 >/dev/null; wait_bg pppd-srv 20 >/dev/null
