@@ -207,6 +207,70 @@ Message toMessage(const HelperReply& reply) {
     return m;
 }
 
+Message toMessage(const NumberCheck& check) {
+    Message m{"number", {}};
+    m.set("session", check.session).set("number", check.number).set("kind", toString(check.kind));
+    return m;
+}
+
+Message toMessage(const RefusalReport& report) {
+    Message m{"report", {}};
+    m.set("session", report.session).set("kind", report.kind).set("detail", report.detail);
+    return m;
+}
+
+namespace {
+
+Result<CallbackKind> kindFrom(std::string_view text) {
+    if (text == "user") return CallbackKind::User;
+    if (text == "admin") return CallbackKind::Admin;
+    if (text == "list") return CallbackKind::List;
+    return Error{"unknown kind '" + escapeForLog(text) + "'"};
+}
+
+}  // namespace
+
+Result<NumberCheck> numberCheckFromMessage(const Message& m, const DialRules& rules) {
+    if (m.verb != "number") {
+        return Error{"expected 'number', got '" + m.verb + "'"};
+    }
+    if (auto keys = checkKeys(m, {"session", "number", "kind"}); !keys) {
+        return Error{keys.reason()};
+    }
+    auto session = requireSession(m);
+    auto kind = kindFrom(*m.get("kind"));
+    if (!session || !kind) {
+        return Error{session ? kind.reason() : session.reason()};
+    }
+    const auto raw = *m.get("number");
+    auto number = checkDialNumber(raw, rules, *kind == CallbackKind::User ? NumberSource::Peer : NumberSource::Operator);
+    if (!number) {
+        return Error{number.reason()};
+    }
+    if (number->canonical != raw) {
+        return Error{"number is not in canonical form"};
+    }
+    return NumberCheck{*session, number->canonical, *kind};
+}
+
+Result<RefusalReport> reportFromMessage(const Message& m) {
+    if (m.verb != "report") {
+        return Error{"expected 'report', got '" + m.verb + "'"};
+    }
+    if (auto keys = checkKeys(m, {"session", "kind", "detail"}); !keys) {
+        return Error{keys.reason()};
+    }
+    auto session = requireSession(m);
+    if (!session) {
+        return Error{session.reason()};
+    }
+    const auto kind = *m.get("kind");
+    if (!isValidKey(kind)) {
+        return Error{"unacceptable report kind '" + escapeForLog(kind) + "'"};
+    }
+    return RefusalReport{*session, std::string(kind), std::string(*m.get("detail"))};
+}
+
 Result<AdmitRequest> admitFromMessage(const Message& m) {
     if (m.verb != "admit") {
         return Error{"expected 'admit', got '" + m.verb + "'"};

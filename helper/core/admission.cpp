@@ -52,6 +52,20 @@ Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint n
     return true;
 }
 
+Result<bool> Admission::checkNumber(const std::string& session, const std::string& number, TimePoint now) {
+    if (draining_) return Error{"helper is shutting down"};
+    if (!reservations_.count(session)) return Error{"number check for session " + session + " without admit"};
+    for (const auto& [other, e] : jobs_) {
+        if (e.number == number) return Error{"number already has a pending callback (" + other + ")"};
+    }
+    auto& numbers = numberWindow_[number];
+    prune(numbers, now);
+    if (numbers.size() >= limits_.numberPerHour) {
+        return Error{"number reached " + std::to_string(limits_.numberPerHour) + " callbacks per hour"};
+    }
+    return true;
+}
+
 Result<bool> Admission::acceptJob(const CallbackJob& job, TimePoint now) {
     if (draining_) return Error{"helper is shutting down"};
     const auto it = reservations_.find(job.session);

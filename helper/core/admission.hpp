@@ -31,6 +31,9 @@ public:
     /// A `job`: needs the reservation of the same session (same user and line), then checks
     /// the number's rules. On success the reservation becomes a pending job.
     Result<bool> acceptJob(const CallbackJob& job, TimePoint now);
+    /// Would a job for `number` from this admitted session be accepted now? (Asked before the
+    /// CBCP Ack; acceptJob checks again.)
+    Result<bool> checkNumber(const std::string& session, const std::string& number, TimePoint now);
     /// Restores a journaled job as pending (no rate checks: it was accepted before).
     void restoreJob(const CallbackJob& job);
     /// The plugin's connection closed before `job`: forget the reservation. No-op otherwise.

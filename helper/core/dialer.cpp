@@ -194,6 +194,7 @@ void Dialer::onChat(int code, TimePoint now, Out& out) {
         }
         transition(DialerState::Delay, "off-hook until " + seconds(dialAt_ - settings_.resetLead - now) + " from now",
                    out);
+        out.push_back(act::Journal{});  // a restart during the delay then reads "was Delay"
         arm(dialAt_ - settings_.resetLead, out);
         return;
     case DialerState::Reset:

@@ -66,7 +66,7 @@ void JobManager::onGarbage(ConnId conn, const std::string& reason) {
 
 void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd, TimePoint now) {
     auto& c = conns_[conn];
-    const bool plugin = m.verb == "admit" || m.verb == "job";
+    const bool plugin = m.verb == "admit" || m.verb == "job" || m.verb == "number" || m.verb == "report";
     const bool control = m.verb == "status" || m.verb == "history" || m.verb == "cancel";
     const bool connector = m.verb == "line";
     if (fd && !connector) {
@@ -89,6 +89,8 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
     c.kind = kind;
     if (m.verb == "admit") return onAdmit(conn, c, m, now);
     if (m.verb == "job") return onJob(conn, c, m, now);
+    if (m.verb == "number") return onNumber(conn, c, m, now);
+    if (m.verb == "report") return onReport(c, m);
     if (m.verb == "line") return onLine(conn, c, m, fd, now);
     if (m.verb == "status") {
         if (!m.fields.empty()) return reply(conn, false, "'status' takes no fields");
@@ -111,6 +113,7 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
     const bool known = ports_.modemFor(request->line).has_value();
     auto verdict = admission_.admit(*request, known, now);
     if (!verdict) {
+        countRefusal(verdict.reason());
         log(LogLevel::Info, {}, "admit refused: session " + request->session + " user '" +
                                     escapeForLog(request->user) + "' line " + request->line + ": " + verdict.reason());
         return reply(conn, false, verdict.reason());
@@ -119,6 +122,47 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
     log(LogLevel::Info, {}, "admitted session " + request->session + " user '" + escapeForLog(request->user) +
                                 "' line " + request->line + " pppd " + std::to_string(request->pppdPid));
     reply(conn, true, {});
+}
+
+void JobManager::countRefusal(const std::string& reason) {
+    const auto has = [&](const char* part) { return reason.find(part) != std::string::npos; };
+    const char* kind = has("per hour") ? (has("user") ? "user-rate" : "number-rate")
+                       : has("concurrent")       ? "concurrency"
+                       : has("pending callback") ? "pending"
+                       : has("not a configured") ? "unknown-line"
+                       : has("callback leg")     ? "loop"
+                                                 : "other";
+    ++refusals_[kind];
+}
+
+void JobManager::onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now) {
+    if (c.session.empty()) return reply(conn, false, "number check without admit on this connection");
+    auto check = numberCheckFromMessage(m, config_.rules);
+    if (!check) {
+        countRefusal(check.reason());
+        log(LogLevel::Warning, {}, "number check rejected (session " + c.session + "): " + check.reason());
+        return reply(conn, false, check.reason());
+    }
+    if (check->session != c.session) return reply(conn, false, "number check session differs from the admit");
+    auto verdict = admission_.checkNumber(c.session, check->number, now);
+    if (!verdict) {
+        countRefusal(verdict.reason());
+        log(LogLevel::Info, {}, "number refused: session " + c.session + " number " + check->number + ": " +
+                                    verdict.reason());
+        return reply(conn, false, verdict.reason());
+    }
+    reply(conn, true, {});
+}
+
+void JobManager::onReport(Conn& c, const Message& m) {
+    auto report = reportFromMessage(m);
+    if (!report || c.session.empty() || report->session != c.session) {
+        log(LogLevel::Warning, {}, "report ignored: " + (report ? std::string("not this connection's session")
+                                                                : report.reason()));
+        return;
+    }
+    ++refusals_[report->kind];
+    log(LogLevel::Info, {}, "plugin refused (session " + c.session + "): " + report->kind + ": " + report->detail);
 }
 
 void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -137,6 +181,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     }
     auto verdict = admission_.acceptJob(*job, now);
     if (!verdict) {
+        countRefusal(verdict.reason());
         log(LogLevel::Info, {}, "job refused: session " + job->session + " number " + job->number + ": " +
                                     verdict.reason());
         return reply(conn, false, verdict.reason());
@@ -234,6 +279,12 @@ void JobManager::onStatus(ConnId conn, TimePoint now) {
         if (!addresses.empty()) e.set("address", addresses);
         e.set("rx-bytes", std::to_string(l.rxBytes)).set("tx-bytes", std::to_string(l.txBytes));
         e.set("link-ms", ms(now - l.since));
+        ports_.send(conn, e);
+        ++count;
+    }
+    for (const auto& [kind, n] : refusals_) {
+        Message e{"entry", {}};
+        e.set("type", "refusals").set("kind", kind).set("count", std::to_string(n));
         ports_.send(conn, e);
         ++count;
     }

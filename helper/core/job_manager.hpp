@@ -84,6 +84,7 @@ public:
 
     [[nodiscard]] std::size_t jobCount() const { return jobs_.size(); }
     [[nodiscard]] const std::deque<HistoryEntry>& history() const { return history_; }
+    [[nodiscard]] const std::map<std::string, unsigned>& refusals() const { return refusals_; }
     [[nodiscard]] std::optional<DialerState> jobState(const std::string& jobId) const;
     [[nodiscard]] const HelperConfig& config() const { return config_; }
 
@@ -104,6 +105,10 @@ private:
     void reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId = {});
     void onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
+    void onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now);
+    void onReport(Conn& c, const Message& m);
+    /// Counts a refusal under a short kind derived from its reason (for `mscbctl status`).
+    void countRefusal(const std::string& reason);
     void onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now);
     void onStatus(ConnId conn, TimePoint now);
     void onHistory(ConnId conn, TimePoint now);
@@ -127,6 +132,7 @@ private:
     std::map<std::int32_t, ActiveCall> calls_;
     LinkTable links_;
     std::deque<HistoryEntry> history_;
+    std::map<std::string, unsigned> refusals_;  ///< kind -> count, since the helper started
 };
 
 }  // namespace mscb::helper

@@ -67,6 +67,8 @@ void printHuman(const mscb::Message& e) {
         std::printf("link %s  up=%s pppd=%s addr=%s rx=%s tx=%s for %s\n", get("interface").c_str(),
                     get("link-up").c_str(), get("pppd-pid").c_str(), get("address").c_str(),
                     get("rx-bytes").c_str(), get("tx-bytes").c_str(), seconds(get("link-ms")).c_str());
+    } else if (type == "refusals") {
+        std::printf("refused %s: %s since the helper started\n", get("kind").c_str(), get("count").c_str());
     } else if (type == "history") {
         std::printf("%s  %s  user=%s number=%s line=%s attempts=%s  %s ago  job %s", get("job").c_str(),
                     get("result").c_str(), get("user").c_str(), get("number").c_str(), get("line").c_str(),

@@ -297,3 +297,40 @@ TEST_F(AJobManager, ShutdownSuspendsAndKeepsTheJournal) {
 
 }  // namespace
 }  // namespace mscb::helper
+
+namespace mscb::helper {
+namespace {
+
+TEST_F(AJobManager, ChecksANumberBeforeTheAckAgainstPendingJobs) {
+    admitAndJob(1, "s1");
+    m->onMessage(3, admitMsg("s2", "bob", "/dev/ttyS1"), std::nullopt, now);
+    m->onMessage(3, toMessage(NumberCheck{"s2", "5279651", CallbackKind::User}), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");
+    EXPECT_NE(std::string(ports.lastTo(3).get("reason").value_or("")).find("pending callback"), std::string::npos);
+    m->onMessage(3, toMessage(NumberCheck{"s2", "5550000", CallbackKind::User}), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "ok");
+    EXPECT_EQ(m->refusals().at("pending"), 1U);
+}
+
+TEST_F(AJobManager, NumberCheckNeedsTheConnectionsAdmit) {
+    m->onMessage(4, toMessage(NumberCheck{"zz", "5279651", CallbackKind::User}), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(4).verb, "refused");
+}
+
+TEST_F(AJobManager, CountsThePluginsFirewallReportsAndShowsThemInStatus) {
+    m->onMessage(1, admitMsg("s1"), std::nullopt, now);
+    m->onMessage(1, toMessage(RefusalReport{"s1", "deny-prefix", "number \"0049\": denied prefix 00"}), std::nullopt,
+                 now);
+    m->onMessage(1, toMessage(RefusalReport{"other", "deny-prefix", "not ours"}), std::nullopt, now);
+    EXPECT_EQ(m->refusals().at("deny-prefix"), 1U);
+    ports.sent.clear();
+    m->onMessage(7, Message{"status", {}}, std::nullopt, now);
+    bool found = false;
+    for (const auto& [conn, e] : ports.sent) {
+        if (e.get("type") == "refusals" && e.get("kind") == "deny-prefix" && e.get("count") == "1") found = true;
+    }
+    EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace mscb::helper

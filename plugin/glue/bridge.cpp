@@ -30,6 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 constexpr auto kHelperTimeout = 1000ms;
 constexpr std::size_t kMaxUsersFileBytes = 1 << 20;
+constexpr const char* kRefusedForPeer = "Callback policy refused the call";
 
 void copyError(const std::string& text, char* err, std::size_t errlen) {
     if (err && errlen > 0) {
@@ -233,7 +234,8 @@ public:
 
     void open() {
         if (refused_) {
-            ops_.close_link(refusalReason_.c_str());
+            // The peer hears a plain reason; the log line (written by refuse) has the details.
+            ops_.close_link(kRefusedForPeer);
             return;
         }
         server_.emplace(serverConfig_, *this);
@@ -299,6 +301,21 @@ public:
     }
     void log(core::LogLevel level, const std::string& text) override {
         ops_.log(static_cast<int>(level), text.c_str());
+    }
+    std::optional<std::string> vetoNumber(const std::string& number, core::CallbackType type) override {
+        // The helper's hourly/pending limits for numbers, asked before the Ack so the caller can
+        // still be offered something else (security brief §3).
+        auto reply = helper_.exchange(toMessage(NumberCheck{session_, number, kindOf(type)}), kHelperTimeout);
+        if (!reply) return "helper: " + reply.reason();
+        if (!reply->accepted) return reply->reason;
+        return std::nullopt;
+    }
+    void numberRefused(const std::string& rawNumber, const std::string& reason) override {
+        const char* kind = reason.find("denied prefix") != std::string::npos        ? "deny-prefix"
+                           : reason.find("no allowed prefix") != std::string::npos ? "not-allowed"
+                                                                                   : "bad-number";
+        helper_.post(toMessage(RefusalReport{session_, kind, "user '" + escapeForLog(user_, 24) + "' number \"" +
+                                                                  escapeForLog(rawNumber, 40) + "\": " + reason}));
     }
 
 private:

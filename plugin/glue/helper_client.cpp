@@ -56,6 +56,12 @@ Result<HelperConnection> HelperConnection::open(const std::string& path) {
     return HelperConnection(fd);
 }
 
+bool HelperConnection::post(const Message& message) {
+    auto wire = encodeMessage(message);
+    return fd_ >= 0 && wire &&
+           ::send(fd_, wire->data(), wire->size(), MSG_NOSIGNAL | MSG_DONTWAIT) == static_cast<ssize_t>(wire->size());
+}
+
 Result<HelperReply> HelperConnection::exchange(const Message& request,
                                                std::chrono::milliseconds timeout) {
     if (fd_ < 0) {

@@ -26,6 +26,9 @@ public:
     /// Sends `request` and waits up to `timeout` for the reply.
     Result<HelperReply> exchange(const Message& request, std::chrono::milliseconds timeout);
 
+    /// Sends `message` without waiting for an answer (reports); false if it could not be sent.
+    bool post(const Message& message);
+
     [[nodiscard]] bool isOpen() const { return fd_ >= 0; }
     void close();
 

@@ -40,23 +40,23 @@ lab_users() {
 }
 
 # start_helper [EXTRA CONFIG LINES]: the real mscb-helper with modem A as its callback modem.
+# Extra "key = value" lines replace the lab's defaults for those keys (the helper refuses a key
+# set twice).
 start_helper() {
+    local extra=${1:-} key defaults=""
     mkdir -p /run/mscb-lab && chmod 0700 /run/mscb-lab
-    (umask 077; cat >/run/mscb-lab/helper.conf <<CONF
-socket = $HELPER_SOCKET
+    while IFS= read -r key; do
+        printf '%s\n' "$extra" | grep -Eq "^[[:space:]]*${key%% =*}[[:space:]]*=" || defaults+="$key"$'\n'
+    done <<'DEFAULTS'
+socket = /run/mscb/helper.sock
 run-dir = /run/mscb
 journal-dir = /run/mscb-journal
 attempts = 2
 backoff = 2
 reset-lead = 2
-$1
-
-[modem mA]
-device = $SRV_TTY
-hangup = escape
-dial-prefix = T
-CONF
-)
+DEFAULTS
+    (umask 077; printf '%s%s\n\n[modem mA]\ndevice = %s\nhangup = escape\ndial-prefix = T\n' \
+        "$defaults" "$extra" "$SRV_TTY" >/run/mscb-lab/helper.conf)
     start_bg helper 900 $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors
     wait_file "$HELPER_SOCKET" 10 || fail "helper socket did not appear"
 }

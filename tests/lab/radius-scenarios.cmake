@@ -4,3 +4,4 @@
 # Included from tests/lab/CMakeLists.txt (uses its mscb_lab_test).
 mscb_lab_test(radius-smoke tests/lab/radius-smoke.sh TIMEOUT 240)
 mscb_lab_test(radius-callback tests/lab/radius-callback.sh TIMEOUT 300)
+mscb_lab_test(toll-fraud tests/lab/toll-fraud.sh TIMEOUT 240)

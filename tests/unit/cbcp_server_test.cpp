@@ -2,6 +2,8 @@
 // CBCP answerer state machine, driven with a recording host and explicit timer firings.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "hex.hpp"
 #include "mscb/core/cbcp_server.hpp"
 
@@ -20,6 +22,8 @@ public:
     std::optional<Agreement> armed;
     std::optional<Agreement> handedOff;
     std::vector<std::string> logs;
+    std::map<std::string, std::string> vetoes;  // number -> reason
+    std::vector<std::string> refusedNumbers;
 
     void sendCbcp(const std::vector<std::uint8_t>& packet) override { sent.push_back(toHex(packet)); }
     void armTimer(std::chrono::milliseconds after) override {
@@ -32,6 +36,11 @@ public:
     void callbackArmed(const Agreement& a) override { armed = a; }
     void handOff(const Agreement& a) override { handedOff = a; }
     void log(LogLevel, const std::string& text) override { logs.push_back(text); }
+    std::optional<std::string> vetoNumber(const std::string& number, CallbackType) override {
+        if (auto it = vetoes.find(number); it != vetoes.end()) return it->second;
+        return std::nullopt;
+    }
+    void numberRefused(const std::string& raw, const std::string&) override { refusedNumbers.push_back(raw); }
 
     bool logged(const std::string& part) const {
         for (const auto& line : logs) {
@@ -325,6 +334,58 @@ TEST_F(ACbcpServer, IgnoresEventsAfterFailure) {
     receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
     EXPECT_FALSE(host.armed);
     EXPECT_EQ(server->state(), ServerState::Failed);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ACbcpServer, FirewallRefusalsAreReportedToTheHost) {
+    start(userOffer(true));
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");
+    EXPECT_EQ(host.refusedNumbers, std::vector<std::string>{"555;ATH"});
+}
+
+TEST_F(ACbcpServer, HelperVetoWithdrawsUserAndAsksAgain) {
+    host.vetoes["5551234"] = "number reached 3 callbacks per hour";
+    start(userOffer(true));
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_FALSE(host.armed);
+    ASSERT_EQ(host.sent.size(), 2U);
+    EXPECT_EQ(host.sent[1], "01 02 00 06 01 02");  // no-callback only: the caller may stay
+    EXPECT_TRUE(host.logged("per hour"));
+}
+
+TEST_F(ACbcpServer, NoCallbackIsNeverSubjectToANumberVeto) {
+    host.vetoes[""] = "no helper connection";
+    start(userOffer(true));
+    receive("02 01 00 06 01 02");
+    EXPECT_EQ(server->state(), ServerState::NoCallback);
+    EXPECT_EQ(host.events, std::vector<std::string>{"start-networks"});
+}
+
+TEST_F(ACbcpServer, HelperVetoOfThePresetFailsASecureCall) {
+    host.vetoes["5559999"] = "number already has a pending callback";
+    Offer offer;
+    offer.adminNumber = "5559999";
+    start(offer);
+    receive("02 01 00 07 03 03 0c");
+    EXPECT_FALSE(host.armed);
+    EXPECT_EQ(server->state(), ServerState::Failed);
+    ASSERT_EQ(host.events.size(), 1U);
+    EXPECT_NE(host.events[0].find("nothing left to offer"), std::string::npos);
+}
+
+TEST_F(ACbcpServer, HelperVetoRemovesOnlyThatListEntry) {
+    host.vetoes["5551111"] = "number reached 3 callbacks per hour";
+    Offer offer;
+    offer.listNumbers = {"5551111", "5552222"};
+    start(offer);
+    receive("02 01 00 10 04 0c 0c 01 35 35 35 31 31 31 31 00");
+    EXPECT_EQ(host.sent.back(), "01 02 00 10 04 0c 00 01 35 35 35 32 32 32 32 00");
+    receive("02 02 00 10 04 0c 0c 01 35 35 35 32 32 32 32 00");
+    ASSERT_TRUE(host.armed);
+    EXPECT_EQ(host.armed->number, "5552222");
 }
 
 }  // namespace

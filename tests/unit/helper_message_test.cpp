@@ -125,3 +125,21 @@ TEST(HelperMessage, LinePathRules) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HelperMessage, NumberCheckAndReportRoundTrip) {
+    auto check = numberCheckFromMessage(
+        *decodeMessage(*encodeMessage(toMessage(NumberCheck{"abc", "5551234", CallbackKind::Admin}))), DialRules{});
+    ASSERT_TRUE(check) << check.reason();
+    EXPECT_EQ(check->kind, CallbackKind::Admin);
+    EXPECT_FALSE(numberCheckFromMessage(toMessage(NumberCheck{"abc", "555;1", CallbackKind::User}), DialRules{}));
+    EXPECT_FALSE(numberCheckFromMessage(toMessage(NumberCheck{"abc", "555-1234", CallbackKind::User}), DialRules{}));
+    auto report = reportFromMessage(*decodeMessage(*encodeMessage(
+        toMessage(RefusalReport{"abc", "deny-prefix", "number \"0049\": denied"}))));
+    ASSERT_TRUE(report) << report.reason();
+    EXPECT_EQ(report->kind, "deny-prefix");
+    EXPECT_FALSE(reportFromMessage(toMessage(RefusalReport{"abc", "Bad Kind", "x"})));
+}
+
+}  // namespace

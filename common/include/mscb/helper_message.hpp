@@ -70,6 +70,23 @@ struct CallbackJob {
     std::uint32_t delaySeconds = 0;  ///< the wait after the first call is down, clamped by policy
 };
 
+/// "number": may the number just agreed with the caller be called? Sent after a valid CBCP
+/// Response and before the Ack, so that a number over its hourly limit (or already waiting for
+/// a callback) is refused while the caller can still be offered something else.
+struct NumberCheck {
+    std::string session;
+    std::string number;  ///< canonical
+    CallbackKind kind = CallbackKind::User;
+};
+
+/// "report": a refusal the plugin decided on its own (the dial-string firewall), so that the
+/// helper can count it with its own refusals (`mscbctl status`). No reply.
+struct RefusalReport {
+    std::string session;
+    std::string kind;    ///< [a-z0-9-]{1,32}: deny-prefix, not-allowed, bad-number
+    std::string detail;  ///< printable, already escaped
+};
+
 /// The helper's answer to admit / job: "ok" (with a job id for jobs) or "refused".
 struct HelperReply {
     bool accepted = false;
@@ -80,11 +97,16 @@ struct HelperReply {
 Message toMessage(const AdmitRequest& request);
 Message toMessage(const CallbackJob& job);
 Message toMessage(const HelperReply& reply);
+Message toMessage(const NumberCheck& check);
+Message toMessage(const RefusalReport& report);
 
 Result<AdmitRequest> admitFromMessage(const Message& message);
 /// Re-validates the number with `rules` (defence in depth: the job crossed a socket).
 Result<CallbackJob> jobFromMessage(const Message& message, const DialRules& rules);
 Result<HelperReply> replyFromMessage(const Message& message);
+/// Re-validates the number with `rules` like jobFromMessage.
+Result<NumberCheck> numberCheckFromMessage(const Message& message, const DialRules& rules);
+Result<RefusalReport> reportFromMessage(const Message& message);
 
 /// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
 bool isAcceptableUserName(std::string_view name);

@@ -161,6 +161,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet, std::span<const std::u
         if (!number) {
             host_.log(LogLevel::Warning, "refused caller's number \"" +
                                              escapeForLog(option.addresses[0]) + "\": " + number.reason());
+            host_.numberRefused(option.addresses[0], number.reason());
             // security brief §4: with another type to fall back on, stop offering USER.
             if (offer_.noCallback || offer_.adminNumber || !offer_.listNumbers.empty()) {
                 offer_.user = false;
@@ -193,6 +194,11 @@ void CbcpServer::handleResponse(const CbcpPacket& packet, std::span<const std::u
         agreement.number = canonical->canonical;
         break;
     }
+    }
+    if (auto veto = option.type == CallbackType::NoCallback ? std::nullopt
+                                                             : host_.vetoNumber(agreement.number, option.type)) {
+        withdraw(option.type, agreement.number, "number " + agreement.number + " refused: " + *veto);
+        return;
     }
     agreement.delaySeconds = std::clamp<std::uint32_t>(agreement.peerDelay, config_.delayMin,
                                                       std::max(config_.delayMin, config_.delayMax));
@@ -227,6 +233,19 @@ void CbcpServer::reRequest(const std::string& why) {
         return;
     }
     sendRequest();
+}
+
+void CbcpServer::withdraw(CallbackType type, const std::string& number, const std::string& why) {
+    host_.log(LogLevel::Warning, why);
+    switch (type) {
+    case CallbackType::User: offer_.user = false; break;
+    case CallbackType::Admin: offer_.adminNumber.reset(); break;
+    case CallbackType::List:
+        std::erase(offer_.listNumbers, number);
+        break;
+    case CallbackType::NoCallback: break;
+    }
+    reRequest(why);
 }
 
 void CbcpServer::drop(const std::string& why) {

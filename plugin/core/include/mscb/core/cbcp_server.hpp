@@ -59,6 +59,18 @@ public:
     /// The first call is down: hand the job to the helper.
     virtual void handOff(const Agreement& agreement) = 0;
     virtual void log(LogLevel level, const std::string& text) = 0;
+    /// Last word on a number that passed the firewall, before the Ack (the helper's hourly and
+    /// pending limits): a reason refuses it. The default accepts.
+    virtual std::optional<std::string> vetoNumber(const std::string& number, CallbackType type) {
+        (void)number;
+        (void)type;
+        return std::nullopt;
+    }
+    /// The caller named a number the firewall refused (for the helper's counters).
+    virtual void numberRefused(const std::string& rawNumber, const std::string& reason) {
+        (void)rawNumber;
+        (void)reason;
+    }
 };
 
 class CbcpServer {
@@ -85,6 +97,8 @@ private:
     void sendRequest();
     void handleResponse(const CbcpPacket& packet, std::span<const std::uint8_t> bytes);
     void reRequest(const std::string& why);
+    /// Stops offering what `type` was agreed on (number refused), then asks again.
+    void withdraw(CallbackType type, const std::string& number, const std::string& why);
     void acknowledge(const CbcpPacket& response);
     void drop(const std::string& why);
     void fail(const std::string& why);
