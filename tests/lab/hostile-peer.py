@@ -431,14 +431,15 @@ def _(p, req):
     return f"{r}, then {nxt}", r == "silence" and nxt == "rereq:2"
 
 
-@case("flood-unsent", "200 Responses id 99 (never sent), 10 bursts of 20 within 0.5 s",
-      "drop ×200, each counted; then the valid Response to id 1 is still Acked (one job)",
-      count=(r"mscb: dropped CBCP packet: Response id 99 was never sent", 200), job=True,
+@case("flood-unsent", "200 Responses id 99 (never sent), 50 bursts of 4, 40 ms apart (~2 s)",
+      "drop each one received (rcvd = dropped, ≥ 150 of 200 reach pppd; the rest only if the kernel's "
+      "32-frame queue overflows); then the valid Response to id 1 is still Acked (one job)",
+      same=(r"rcvd \[CBCP Response id=99 ", r"mscb: dropped CBCP packet: Response id 99 was never sent", 150), job=True,
       log=[r"sent \[CBCP Ack id=1 \[user delay=12 number=\"5551234\"\]\]"])
 def _(p, req):
-    for _ in range(10):
-        p.send_many([(PPP_CBCP, cbcp(2, 99, user_opt(CLI_NUMBER)))] * 20)
-        p.pump(0.05)
+    for _ in range(50):
+        p.send_many([(PPP_CBCP, cbcp(2, 99, user_opt(CLI_NUMBER)))] * 4)
+        p.pump(0.04)
     time.sleep(0.3)
     p.drain()
     p.send(PPP_CBCP, P1)
@@ -685,8 +686,8 @@ def do_check(a):
         if n != spec["count"][1]:
             problems.append(f"/{spec['count'][0]}/ x{n}, want {spec['count'][1]}")
     if spec["same"]:
-        n1, n2 = (len(re.findall(rx, log)) for rx in spec["same"])
-        if n1 != n2 or n1 == 0:
+        n1, n2 = (len(re.findall(rx, log)) for rx in spec["same"][:2])
+        if n1 != n2 or n1 < (spec["same"][2] if len(spec["same"]) > 2 else 1):
             problems.append(f"{n1} received but {n2} dropped")
     m = re.search(r"asked for callback; .*session (\S+)", log)
     session = m.group(1) if m else None
