@@ -15,8 +15,10 @@ template <class... F>
 Overload(F...) -> Overload<F...>;
 
 std::string seconds(Millis ms) {
-    const auto tenths = ms.count() / 100;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+    // Sign apart: '%' of a negative count would print "-3.-3 s".
+    const auto tenths = (ms.count() < 0 ? -ms.count() : ms.count()) / 100;
+    return std::string(ms.count() < 0 ? "-" : "") + std::to_string(tenths / 10) + "." +
+           std::to_string(tenths % 10) + " s";
 }
 
 bool isRetryable(ChatOutcome outcome) {

@@ -111,7 +111,13 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
         return reply(conn, false, request.reason());
     }
     const bool known = ports_.modemFor(request->line).has_value();
-    auto verdict = admission_.admit(*request, known, now);
+    Result<bool> verdict = admission_.admit(*request, known, now);
+    if (verdict) {
+        if (auto journal = ports_.journalUsable(); !journal) {
+            admission_.dropReservation(request->session);
+            verdict = Error{"job journal not writable: " + journal.reason()};
+        }
+    }
     if (!verdict) {
         countRefusal(verdict.reason());
         log(LogLevel::Info, {}, "admit refused: session " + request->session + " user '" +
@@ -131,6 +137,7 @@ void JobManager::countRefusal(const std::string& reason) {
                        : has("pending callback") ? "pending"
                        : has("not a configured") ? "unknown-line"
                        : has("callback leg")     ? "loop"
+                       : has("journal")          ? "journal"
                                                  : "other";
     ++refusals_[kind];
 }

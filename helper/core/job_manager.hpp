@@ -47,6 +47,9 @@ public:
     virtual void disarmTimer(const std::string& jobId) = 0;
     virtual void journalWrite(const std::string& jobId, const std::string& text) = 0;
     virtual void journalRemove(const std::string& jobId) = 0;
+    /// Can a job be journaled right now (disk full, read-only)? Asked before admitting one:
+    /// a callback that a restart would lose is refused instead.
+    virtual Result<bool> journalUsable() { return true; }
     /// Report onPidExit(pid) when that process ends.
     virtual void watchPid(std::int32_t pid) = 0;
     virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;

@@ -356,6 +356,14 @@ void HelperDaemon::journalWrite(const std::string& jobId, const std::string& tex
     }
 }
 
+Result<bool> HelperDaemon::journalUsable() {
+    // A real write of a job-sized file: a full or read-only file system shows here.
+    const std::string probe = ".probe-" + std::to_string(::getpid());
+    auto ok = writeFileAtomic(options_.config.journalDir, probe, std::string(512, '#') + "\n");
+    ::unlink((options_.config.journalDir + "/" + probe).c_str());
+    return ok;
+}
+
 void HelperDaemon::journalRemove(const std::string& jobId) {
     if (!isSafeName(jobId)) return;
     ::unlink((options_.config.journalDir + "/" + jobId).c_str());

@@ -39,6 +39,7 @@ public:
     void pumpOnce(int timeoutMs) { loop_.runOnce(timeoutMs); }
 
     // HelperPorts
+    Result<bool> journalUsable() override;
     void send(ConnId conn, const Message& message) override;
     void closeConnection(ConnId conn) override;
     Result<bool> adoptLine(const std::string& jobId, const std::string& line, int fd) override;

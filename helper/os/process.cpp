@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// posix_spawn + argv for chat(8); pidfd for its exit.
+// fork + execve with argv (no shell) for chat(8); pidfd for its exit.
 #include "process.hpp"
 
 #include <cerrno>
 #include <csignal>
-#include <spawn.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "event_loop.hpp"
 
@@ -34,30 +36,56 @@ Result<Spawned> spawnProcess(const std::vector<std::string>& argv, int lineFd, i
     char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
     char* env[] = {path, nullptr};
 
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-    // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
-    posix_spawn_file_actions_adddup2(&actions, lineFd, 0);
-    posix_spawn_file_actions_adddup2(&actions, lineFd, 1);
-    posix_spawn_file_actions_adddup2(&actions, stderrFd, 2);
-    // The helper blocks signals for its signalfd: chat needs them back (SIGALRM drives its
-    // timeouts, SIGTERM our watchdog).
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t defaults;
-    sigfillset(&defaults);
-    sigdelset(&defaults, SIGKILL);
-    sigdelset(&defaults, SIGSTOP);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, args.front(), &actions, &attr, args.data(), env);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) return Error{"posix_spawn " + argv.front() + ": " + errnoText(rc)};
+    // fork + execve rather than posix_spawn: the child must die with the helper
+    // (PR_SET_PDEATHSIG), or a chat of a killed helper would keep talking to the modem while
+    // the restarted helper resumes the job on the same line. A CLOEXEC pipe reports exec errors.
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) != 0) return Error{"pipe2: " + errnoText(errno)};
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        const int e = errno;
+        ::close(report[0]);
+        ::close(report[1]);
+        return Error{"fork: " + errnoText(e)};
+    }
+    if (pid == 0) {
+        // Child: async-signal-safe calls only.
+        ::setsid();
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);  // the helper died before prctl took effect
+        // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
+        if (::dup2(lineFd, 0) < 0 || ::dup2(lineFd, 1) < 0 || ::dup2(stderrFd, 2) < 0) {
+            const int e = errno;
+            (void)!::write(report[1], &e, sizeof e);
+            ::_exit(127);
+        }
+        // The helper blocks signals for its signalfd: chat needs them back (SIGALRM drives its
+        // timeouts, SIGTERM our watchdog).
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; ++sig) {
+            if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::execve(args.front(), args.data(), env);
+        const int e = errno;
+        (void)!::write(report[1], &e, sizeof e);
+        ::_exit(127);
+    }
+    ::close(report[1]);
+    int childErrno = 0;
+    ssize_t got;
+    do {
+        got = ::read(report[0], &childErrno, sizeof childErrno);
+    } while (got < 0 && errno == EINTR);
+    ::close(report[0]);
+    if (got == static_cast<ssize_t>(sizeof childErrno)) {
+        ::waitpid(pid, nullptr, 0);
+        return Error{"exec " + argv.front() + ": " + errnoText(childErrno)};
+    }
     Spawned s;
     s.pid = pid;
     s.pidfd = pidfdOpen(pid);

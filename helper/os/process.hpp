@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Spawning chat(8) with posix_spawn and an argv vector (never a shell), watched by a pidfd.
+// Spawning chat(8) with fork + execve and an argv vector (never a shell), watched by a pidfd.
 #pragma once
 
 #include <optional>

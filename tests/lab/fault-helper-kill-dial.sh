@@ -19,12 +19,12 @@ log "job $job (the caller is not answering yet: its modem port is closed, the ca
 assert "helper dials" wait_log pstn.jsonl '"event":"dial","line":"mA"' 30
 sleep 1
 ps -eo pid,ppid,args >"$MSCB_RESULTS/ps-before-kill.txt"
-assert "chat is waiting for CONNECT" grep -Eq '[c]hat .*CONNECT' "$MSCB_RESULTS/ps-before-kill.txt"
+assert "the helper's chat is dialling" grep -Eq '^ *[0-9]+ +[0-9]+ /usr/sbin/chat -v -s -S .*-dial-' "$MSCB_RESULTS/ps-before-kill.txt"
 stop_bg helper KILL
 wait_bg helper 10 >/dev/null
 sleep 0.3
 ps -eo pid,ppid,args >"$MSCB_RESULTS/ps-after-kill.txt"
-orphan=$(grep -E '[c]hat .*CONNECT' "$MSCB_RESULTS/ps-after-kill.txt" | awk '{print $1}')
+orphan=$(grep -E '^ *[0-9]+ +[0-9]+ /usr/sbin/chat -v -s -S ' "$MSCB_RESULTS/ps-after-kill.txt" | awk '{print $1}')
 log "chat after the helper's death: ${orphan:-none}"
 assert "the dead helper's chat does not outlive it (no orphan dialler on the modem)" test -z "$orphan"
 assert "journal kept for $job" test -e "/run/mscb-journal/$job"

@@ -346,6 +346,17 @@ TEST_F(ACbcpServer, FirewallRefusalsAreReportedToTheHost) {
     EXPECT_EQ(host.refusedNumbers, std::vector<std::string>{"555;ATH"});
 }
 
+TEST_F(ACbcpServer, GarbageThatIsNotAResponseDoesNotBurnTheBudget) {
+    start(userOffer());
+    receive("07 01 00 06 01 02");  // unknown code
+    receive("01 01 00 03");        // a malformed Request
+    receive("");
+    EXPECT_EQ(host.sent.size(), 1U);
+    EXPECT_EQ(server->droppedPackets(), 3U);
+    receive("02 01 00 03");  // a malformed Response: fresh Request
+    EXPECT_EQ(host.sent.size(), 2U);
+}
+
 TEST_F(ACbcpServer, HelperVetoWithdrawsUserAndAsksAgain) {
     host.vetoes["5551234"] = "number reached 3 callbacks per hour";
     start(userOffer(true));

@@ -375,6 +375,19 @@ void Simulator::markOpen(std::size_t line) {
   apply();
 }
 
+// A pppd killed with SIGKILL leaves its PPP line discipline on the slave (the pty lives on while
+// we hold the master); a real serial port starts its next open with N_TTY, so ours does too.
+void Simulator::resetLineDiscipline(Port& p) {
+  const int fd = ::open(p.slavePath.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  int disc = 0;
+  if (::ioctl(fd, TIOCGETD, &disc) == 0 && disc != N_TTY) {
+    disc = N_TTY;
+    if (::ioctl(fd, TIOCSETD, &disc) != 0) warn(errnoText("TIOCSETD " + p.slavePath));
+  }
+  ::close(fd);
+}
+
 void Simulator::markClosed(std::size_t line) {
   Port& p = ports_[line];
   if (!p.open) return;
@@ -384,6 +397,7 @@ void Simulator::markClosed(std::size_t line) {
   // let the recheck timer notice the next open.
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, p.master, nullptr);
   makeRaw(p.master);  // the next DTE finds a raw line again, whatever the last one set
+  resetLineDiscipline(p);
   exchange_.portClosed(line, nowMs());
   apply();
   armRecheckTimer();

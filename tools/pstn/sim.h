@@ -44,6 +44,7 @@ class Simulator {
   void readPort(std::size_t line, bool& closed);
   void markOpen(std::size_t line);
   void markClosed(std::size_t line);
+  void resetLineDiscipline(Port& p);
   void recheckClosedPorts();
   void updateEpoll(std::size_t line);
   void armCoreTimer();

@@ -95,9 +95,11 @@ bool CbcpServer::offers(CallbackType type) const {
 void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
     auto packet = parseCbcpPacket(bytes);
     if (!packet) {
-        // Malformed: in ReqSent the caller gets a fresh Request (MS-CBCP §3.2 "bad Response");
-        // in any other state it is only counted.
-        if (state_ == ServerState::ReqSent) {
+        // A malformed Response in ReqSent gets a fresh Request (MS-CBCP §3.2 "bad Response");
+        // anything else that does not parse (other codes, garbage) is only counted, so junk
+        // cannot burn the Request budget (security brief §6).
+        const bool response = !bytes.empty() && bytes[0] == static_cast<std::uint8_t>(CbcpCode::Response);
+        if (state_ == ServerState::ReqSent && response) {
             reRequest(packet.reason());
         } else {
             drop(packet.reason());
