@@ -15,7 +15,20 @@
 namespace mscb::helper {
 
 Result<bool> ensureDirectory(const std::string& dir, mode_t mode, uid_t owner) {
-    if (::mkdir(dir.c_str(), mode) < 0 && errno != EEXIST) return Error{"mkdir " + dir + ": " + errnoText(errno)};
+    // Parents first (/var/lib/mscb for /var/lib/mscb/jobs when systemd's StateDirectory= did not
+    // make it), root-only like the leaf.
+    if (const auto slash = dir.rfind('/'); slash != std::string::npos && slash > 0) {
+        const auto parent = dir.substr(0, slash);
+        struct stat pst{};
+        if (::lstat(parent.c_str(), &pst) < 0 && errno == ENOENT) {
+            if (auto made = ensureDirectory(parent, mode | S_IXUSR, owner); !made) return made;
+        }
+    }
+    if (::mkdir(dir.c_str(), mode) == 0) {
+        ::chmod(dir.c_str(), mode);  // the umask (077) would have narrowed it
+    } else if (errno != EEXIST) {
+        return Error{"mkdir " + dir + ": " + errnoText(errno)};
+    }
     struct stat st{};
     if (::lstat(dir.c_str(), &st) < 0) return Error{"lstat " + dir + ": " + errnoText(errno)};
     if (S_ISLNK(st.st_mode)) return Error{dir + " is a symlink: refusing"};
