@@ -44,8 +44,14 @@ using mscb::helper::connectSeqpacket;
 using mscb::helper::receiveMessage;
 using mscb::helper::sendMessage;
 
+pid_t g_helper = -1;  // stopped by die() so that no helper outlives the driver
+
 [[noreturn]] void die(const std::string& why) {
     std::fprintf(stderr, "helper-scale: %s\n", why.c_str());
+    if (g_helper > 0) {
+        ::kill(g_helper, SIGTERM);
+        ::waitpid(g_helper, nullptr, 0);
+    }
     std::exit(1);
 }
 
@@ -257,6 +263,7 @@ int main(int argc, char** argv) {
     ::unlink(sock.c_str());
     const double tStart = bootMs();
     const pid_t helper = ::fork();
+    if (helper > 0) g_helper = helper;
     if (helper == 0) {
         const int log = ::open((opt.out + "/helper.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         ::dup2(log, 1);
