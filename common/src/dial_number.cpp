@@ -80,6 +80,11 @@ Result<DialNumber> checkDialNumber(std::string_view raw, const DialRules& rules,
         }
         canonical.insert(0, rules.internationalPrefix);
     }
+    if (canonical.size() > rules.maxRawLength) {
+        // Pauses and a long '+' mapping can outgrow the raw cap; the helper re-checks the
+        // canonical form against the same cap, so it must hold here too.
+        return Error{"canonical number longer than " + std::to_string(rules.maxRawLength) + " bytes"};
+    }
     const auto digits = static_cast<std::size_t>(
         std::count_if(canonical.begin(), canonical.end(), isDialDigit));
     if (digits > rules.maxDigits) {

@@ -134,7 +134,7 @@ private:
         if (key == "journal-dir") return setPath(config_.journalDir);
         if (key == "chat") return setPath(config_.chatPath);
         if (key == "lock-dir") return setPath(config_.lockDir);
-        if (key == "max-jobs") return setUnsigned(config_.maxJobs, 1, 64);
+        if (key == "max-jobs") return setUnsigned(config_.maxJobs, 1, 4096);
         if (key == "attempts") return setUnsigned(config_.attempts, 1, 10);
         if (key == "backoff") return setMillisFromSeconds(config_.backoff, v, 1, 600);
         if (key == "backoff-max") return setMillisFromSeconds(config_.backoffMax, v, 1, 600);

@@ -139,6 +139,12 @@ void Dialer::startReset(TimePoint now, std::string_view why, Out& out) {
 }
 
 void Dialer::startDial(TimePoint now, Out& out) {
+    if (attempt_ >= settings_.attempts) {
+        // Only after a restart: the journal said the last attempt was already under way.
+        fail(DialerState::Failed, "all " + std::to_string(settings_.attempts) +
+                                      " dial attempts were used before the helper restarted", out);
+        return;
+    }
     ++attempt_;
     std::string why = "attempt " + std::to_string(attempt_) + "/" + std::to_string(settings_.attempts);
     if (deadline_ && attempt_ == 1) {

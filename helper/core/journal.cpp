@@ -13,7 +13,9 @@ Result<std::int64_t> parseTime(std::optional<std::string_view> text, const char*
     if (!text || text->empty()) return Error{std::string("journal lacks ") + what};
     const auto* end = text->data() + text->size();
     const auto [ptr, ec] = std::from_chars(text->data(), end, value);
-    if (ec != std::errc{} || ptr != end || value < 0) {
+    // Boot-clock milliseconds: anything past ~300 years is corrupt (and would overflow sums).
+    constexpr std::int64_t kMaxTimeMs = 10'000'000'000'000;
+    if (ec != std::errc{} || ptr != end || value < 0 || value > kMaxTimeMs) {
         return Error{std::string("journal has a bad ") + what};
     }
     return value;
@@ -86,14 +88,14 @@ Result<bool> checkResumable(const JournalRecord& r, std::string_view bootId, Tim
     if (r.bootId != bootId) {
         return Error{"job " + r.jobId + " is from an earlier boot: failed, not resumed"};
     }
-    const TimePoint expiresAt =
-        r.created + Millis{static_cast<std::int64_t>(r.job.delaySeconds) * 1000} + expiry;
-    if (now >= expiresAt) {
-        return Error{"job " + r.jobId + " expired " + std::to_string((now - expiresAt).count() / 1000) +
-                     " s ago (created " + std::to_string((now - r.created).count() / 1000) +
-                     " s ago): failed, not resumed"};
-    }
     if (r.created > now) return Error{"job " + r.jobId + " was created in the future: failed"};
+    // Compare ages rather than add to a (journal-supplied) time point: nothing can overflow.
+    const Millis age = now - r.created;
+    const Millis lifetime = Millis{static_cast<std::int64_t>(r.job.delaySeconds) * 1000} + expiry;
+    if (age >= lifetime) {
+        return Error{"job " + r.jobId + " expired " + std::to_string((age - lifetime).count() / 1000) +
+                     " s ago (created " + std::to_string(age.count() / 1000) + " s ago): failed, not resumed"};
+    }
     return true;
 }
 

@@ -10,6 +10,8 @@
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/epoll.h>
+#include <algorithm>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "process.hpp"
@@ -20,7 +22,11 @@
 namespace mscb::helper {
 namespace {
 
-constexpr std::size_t kMaxConnections = 64;
+// Each job keeps its connector's connection (and the plugin's, briefly): room for both, plus
+// mscbctl and a few being set up.
+std::size_t maxConnections(unsigned maxJobs) {
+    return 2 * static_cast<std::size_t>(maxJobs) + 16;
+}
 constexpr Millis kStatsInterval{15000};
 
 bool isSafeName(const std::string& name) {
@@ -57,6 +63,14 @@ HelperDaemon::~HelperDaemon() {
 
 void HelperDaemon::start() {
     const auto& c = options_.config;
+    // About 3 fds a job (its line, the connector's connection, chat's log pipe): lift the soft
+    // limit towards the hard one so max-jobs is not cut short by the default 1024.
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        const rlim_t wanted = static_cast<rlim_t>(c.maxJobs) * 4 + 64;
+        files.rlim_cur = std::min(files.rlim_max, std::max(files.rlim_cur, wanted));
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
     for (const auto& [dir, mode] : {std::pair{c.runDir, 0750u}, std::pair{scriptDir_, 0700u}, std::pair{c.journalDir, 0700u}}) {
         auto ok = ensureDirectory(dir, static_cast<mode_t>(mode), options_.ownerUid);
         if (!ok) throw std::system_error(EPERM, std::generic_category(), ok.reason());
@@ -138,7 +152,7 @@ void HelperDaemon::onAccept() {
                                            (cred ? std::to_string(cred->pid) : std::string("?")));
             continue;
         }
-        if (conns_.size() >= kMaxConnections) {
+        if (conns_.size() >= maxConnections(options_.config.maxJobs)) {
             log(LogLevel::Warning, {}, "connection limit reached: refused pid " + std::to_string(cred->pid));
             continue;
         }

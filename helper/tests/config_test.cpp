@@ -82,8 +82,8 @@ INSTANTIATE_TEST_SUITE_P(
     Errors, ABadConfig,
     ::testing::Values(
         Bad{"max-jobs = 2\nbogus = 1\n", "helper.conf:2: unknown key 'bogus'"},
-        Bad{"max-jobs = 0\n", "helper.conf:1: expected a number from 1 to 64"},
-        Bad{"max-jobs = 2x\n", "helper.conf:1: expected a number from 1 to 64"},
+        Bad{"max-jobs = 0\n", "helper.conf:1: expected a number from 1 to 4096"},
+        Bad{"max-jobs = 2x\n", "helper.conf:1: expected a number from 1 to 4096"},
         Bad{"max-jobs\n", "helper.conf:1: expected 'key = value'"},
         Bad{"attempts = 2\nattempts = 3\n", "helper.conf:2: 'attempts' set twice"},
         Bad{"socket = relative/path\n", "helper.conf:1: expected an absolute path of [A-Za-z0-9/_.-], without '..'"},

@@ -123,6 +123,11 @@ Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules
             if (policy.listNumbers.size() > 4) {
                 return Error{"a list holds at most 4 numbers"};
             }
+            std::size_t optionBytes = 3;  // type, length, delay
+            for (const auto& n : policy.listNumbers) optionBytes += n.size() + 2;  // type 1 + NUL
+            if (optionBytes > 255) {
+                return Error{"the list's numbers do not fit one CBCP option (255 bytes)"};
+            }
         }
     } else {
         return Error{"unknown callback policy '" + escapeForLog(kind) +
