@@ -49,7 +49,8 @@ UdevMonitor::~UdevMonitor() {
 
 std::optional<DeviceInfo> UdevMonitor::lookup(const std::string& devnode) {
     struct stat st{};
-    if (::stat(devnode.c_str(), &st) == 0 && S_ISCHR(st.st_mode)) {
+    if (::stat(devnode.c_str(), &st) == 0) {
+        if (!S_ISCHR(st.st_mode)) return std::nullopt;
         if (udev_device* d = udev_device_new_from_devnum(udev_, 'c', st.st_rdev)) {
             auto info = toInfo(d);
             udev_device_unref(d);
@@ -57,9 +58,12 @@ std::optional<DeviceInfo> UdevMonitor::lookup(const std::string& devnode) {
             info.devnode = devnode;
             return info;
         }
+        // A node udev does not know (a pty, say): scanning every tty would not find it either,
+        // and costs seconds on a large sysfs, inside the plugin's 1 s admission window.
+        return std::nullopt;
     }
-    // No node we can stat (or no device for its number): look the name up among the tty
-    // devices, by node or by one of their symlinks.
+    // No node we can stat: look the name up among the tty devices, by node or by one of their
+    // symlinks.
     udev_enumerate* e = udev_enumerate_new(udev_);
     if (!e) return std::nullopt;
     udev_enumerate_add_match_subsystem(e, "tty");

@@ -6,7 +6,7 @@
 # auto-answers; the same user authenticates again; IPCP comes up; ping crosses the link.
 . "$MSCB_SRC/tests/lab/cbcp-lib.sh"
 lab_setup
-start_helper
+HELPER_MONITORS=1 start_helper  # rtnetlink: mscbctl shows the return call's interface
 SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "Ack sent" wait_log pppd-srv.log 'sent \[CBCP Ack' 30
@@ -16,7 +16,7 @@ assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 3
 start_bg pppd-cli-leg2 120 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
     local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
-    noauth user cli remotename srv
+    noauth user cli remotename srv ifname cli0  # its own pid file: not /run/ppp0.pid, the server's
 assert "helper got the line from the connector" wait_log helper.log 'WaitLine -> HangUp' 15
 sleep 1
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status-during-delay.txt" 2>&1
@@ -31,6 +31,9 @@ assert "no callback offered on the return call" bash -c "! grep -q 'sent \[CBCP 
 assert "caller: IPCP up on the return call" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30
 assert "ping across the return call" in_ns cli ping -c 3 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping.log" 2>&1
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status-connected.txt" 2>&1
+cat "$MSCB_RESULTS/mscbctl-status-connected.txt"
+assert "mscbctl shows the active return call with its interface and address (rtnetlink)" \
+    grep -Eq "^call .*user=cli .*if=ppp[0-9]+ addr=$SRV_IP" "$MSCB_RESULTS/mscbctl-status-connected.txt"
 assert_eq "exactly one callback dialled" 1 "$(grep -c '"event":"dial","line":"mA"' "$MSCB_RESULTS/pstn.jsonl")"
 
 # Delay accuracy: ATDT on the simulator's log minus (end of the first call + agreed delay).

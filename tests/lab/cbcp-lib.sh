@@ -57,7 +57,11 @@ reset-lead = 2
 DEFAULTS
     (umask 077; printf '%s%s\n\n[modem mA]\ndevice = %s\nhangup = escape\ndial-prefix = T\n' \
         "$defaults" "$extra" "$SRV_TTY" >/run/mscb-lab/helper.conf)
-    start_bg helper 900 $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors
+    # The guest runs no udevd: the udev monitor is off unless HELPER_MONITORS=1 (rtnetlink then too).
+    local monitors=--no-monitors
+    [ "${HELPER_MONITORS:-0}" = 1 ] && monitors=
+    # In the server's network namespace, as on a real box: its rtnetlink monitor sees pppd's links.
+    start_bg helper 900 ip netns exec srv $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog $monitors
     wait_file "$HELPER_SOCKET" 10 || fail "helper socket did not appear"
 }
 
