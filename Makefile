@@ -60,7 +60,7 @@ unit: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'pppd|lab'
 
 install: all
-	cmake --install $(BUILD) $(if $(DESTDIR),,)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
