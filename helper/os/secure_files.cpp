@@ -64,8 +64,11 @@ Result<bool> writeFileAtomic(const std::string& dir, const std::string& name, co
     {
         UniqueFd fd(::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
         if (!fd) return Error{"create " + tempPath + ": " + errnoText(errno)};
-        if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-            ::fsync(fd.get()) < 0) {
+        // No fsync: the rename is atomic against a helper crash, and a job journal only counts
+        // within one boot (jobs of an earlier boot are failed, never resumed), so surviving a
+        // power loss buys nothing; a disk flush per dial-state change was the bulk of the
+        // helper's per-dial cost at scale (doc/performance.md).
+        if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
             ::unlink(tempPath.c_str());
             return Error{"write " + tempPath + ": " + errnoText(errno)};
         }

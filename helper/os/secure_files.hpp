@@ -16,7 +16,7 @@ namespace mscb::helper {
 Result<bool> ensureDirectory(const std::string& dir, mode_t mode, uid_t owner);
 /// Creates `dir/name` with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, and writes `text`.
 Result<bool> writeNewFile(const std::string& dir, const std::string& name, const std::string& text);
-/// Writes `dir/name` atomically: a generated temp name, fsync, rename.
+/// Writes `dir/name` atomically against crashes: a generated temp name, then rename (no fsync).
 Result<bool> writeFileAtomic(const std::string& dir, const std::string& name, const std::string& text);
 /// Regular files in `dir` (name, content), each at most `maxBytes` (larger ones are returned
 /// with empty content so the caller can report them). Names starting with '.' are skipped.
