@@ -36,13 +36,16 @@ Result<Spawned> spawnProcess(const std::vector<std::string>& argv, int lineFd, i
     char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
     char* env[] = {path, nullptr};
 
-    // fork + execve rather than posix_spawn: the child must die with the helper
+    // vfork + execve rather than posix_spawn: the child must die with the helper
     // (PR_SET_PDEATHSIG), or a chat of a killed helper would keep talking to the modem while
     // the restarted helper resumes the job on the same line. A CLOEXEC pipe reports exec errors.
     int report[2];
     if (::pipe2(report, O_CLOEXEC) != 0) return Error{"pipe2: " + errnoText(errno)};
     const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
+    // vfork: the parent sleeps until the child execs (or fails), and no page tables are copied
+    // (a fork per dial was the bulk of the per-dial cost at 1,000 jobs). The child only makes
+    // system calls before execve.
+    const pid_t pid = ::vfork();
     if (pid < 0) {
         const int e = errno;
         ::close(report[0]);
