@@ -33,7 +33,6 @@ struct mscb_host_ops {
 
 /* Option values, owned by the glue (NULL / 0 = not given). */
 struct mscb_settings {
-	int enabled;
 	const char *default_policy;
 	const char *users_file;
 	const char *helper_socket;

@@ -485,7 +485,6 @@ static void cbcp_check_options(void)
 		exit(EXIT_OPTION_ERROR);
 	}
 	memset(&settings, 0, sizeof settings);
-	settings.enabled = 1;
 	settings.default_policy = opt_default;
 	settings.users_file = opt_users;
 	settings.helper_socket = opt_socket;

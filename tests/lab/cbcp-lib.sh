@@ -103,3 +103,13 @@ lab_setup() {
 no_ipcp() {
     ! grep -Eq 'local  IP address|remote IP address|sent \[IPCP ConfAck' "$MSCB_RESULTS/$1"
 }
+
+# lab_end_part NAME: end a part of a multi-part scenario: stop the caller if it is still up, wait
+# for both pppds, and keep their logs as pppd-srv-NAME.log / pppd-cli-NAME.log.
+lab_end_part() {
+    [ -n "$(job_pid pppd-cli)" ] && stop_bg pppd-cli TERM
+    wait_bg pppd-cli 20 >/dev/null
+    wait_bg pppd-srv 20 >/dev/null
+    mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$1.log"
+    mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-$1.log"
+}

@@ -34,13 +34,9 @@ part() {
     start_server "${SERVER_OPTS[@]}" "$@"
     start_caller pppd-cli callback 5559999 user "$user" password pw
 }
-# end_part NAME: wait for both sides, keep their logs, cancel what the helper still holds.
+# end_part NAME: lab_end_part, then cancel what the helper still holds.
 end_part() {
-    [ -n "$(job_pid pppd-cli)" ] && stop_bg pppd-cli TERM
-    wait_bg pppd-cli 20 >/dev/null
-    wait_bg pppd-srv 20 >/dev/null
-    mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$1.log"
-    mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-$1.log"
+    lab_end_part "$1"
     "$MSCBCTL" --socket "$HELPER_SOCKET" status 2>/dev/null | awk '$1 == "job" { print $2 }' |
         while read -r job; do "$MSCBCTL" --socket "$HELPER_SOCKET" cancel "$job" >/dev/null; done
 }

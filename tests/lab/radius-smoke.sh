@@ -35,14 +35,6 @@ cb4	Cleartext-Password := "cb4-pw"
 radius_client_conf
 log "radiusclient: timeout ${RADIUS_TIMEOUT}s x ${RADIUS_RETRIES} tries"
 
-# end_part NAME: stop the caller if still up, wait for both pppds, keep their logs as *-NAME.log.
-end_part() {
-    [ -n "$(job_pid pppd-cli)" ] && stop_bg pppd-cli TERM
-    wait_bg pppd-cli 20 >/dev/null
-    wait_bg pppd-srv 20 >/dev/null
-    mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$1.log"
-    mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-$1.log"
-}
 radius_has() { grep -Eq -- "$1" "$MSCB_RESULTS/radius.log"; }
 
 log "--- part 1: CHAP through radius.so, Access-Accept"
@@ -56,7 +48,7 @@ assert "ping across" in_ns cli ping -c 2 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/p
 assert "accounting Start reached FreeRADIUS" wait_log radius.log 'Acct-Status-Type = Start' 10
 stop_bg pppd-cli TERM
 assert "accounting Stop reached FreeRADIUS" wait_log radius.log 'Acct-Status-Type = Stop' 15
-end_part accept
+lab_end_part accept
 
 log "--- part 2: radattr.so shows what radius.so decoded (callback attributes)"
 start_server "${RADIUS_OPTS_RADATTR[@]}"
@@ -74,7 +66,7 @@ for want in 'Callback-Number = "5551234"' 'Callback-Id = "home"' \
 done
 assert "no unknown attribute in radius.so" bash -c "! grep -q 'unknown attribute' '$MSCB_RESULTS/pppd-srv.log'"
 wait_log pppd-cli.log "local  IP address $CLI_IP" 20 >/dev/null
-end_part radattr
+lab_end_part radattr
 
 log "--- part 3: wrong password (the local chap-secrets one): Access-Reject"
 start_server "${RADIUS_OPTS[@]}"
@@ -83,7 +75,7 @@ assert "server: CHAP Failure" wait_log pppd-srv.log 'sent \[CHAP Failure' 30
 assert "FreeRADIUS sent Access-Reject" radius_has 'Sent Access-Reject'
 assert "Access-Reject carries no reply items" bash -c \
     "! grep -A3 'Sent Access-Reject' '$MSCB_RESULTS/radius.log' | grep -q 'Service-Type\|Reply-Message'"
-end_part reject
+lab_end_part reject
 assert "reject: no IPCP" no_ipcp pppd-cli-reject.log
 
 log "--- part 4: Service-Type = Callback-Framed-User"
@@ -93,7 +85,7 @@ start_server "${RADIUS_OPTS_RADATTR[@]}"
 start_caller pppd-cli user cb4 password cb4-pw
 assert "radius.so: wrong service type 4" wait_log pppd-srv.log 'RADIUS: wrong service type 4 for cb4' 30
 assert "server: CHAP Failure" wait_log pppd-srv.log 'sent \[CHAP Failure' 10
-end_part cb4
+lab_end_part cb4
 stop_bg radattr-watch TERM
 # radattr's file lives only until pppd gives up, so the copy may miss it on a busy host: the
 # decisive evidence is FreeRADIUS sending it and radattr (chained after radius.so) seeing lines.
@@ -119,7 +111,7 @@ assert "radius.so: no reply from the server" grep -q 'no reply from RADIUS serve
 assert "failure bounded by timeout x retries (+2 s)" \
     awk -v s="$down_s" -v lo=$((RADIUS_TIMEOUT * RADIUS_RETRIES - 1)) -v hi=$((RADIUS_TIMEOUT * RADIUS_RETRIES + 2)) \
     'BEGIN { exit !(s >= lo && s <= hi) }'
-end_part down
+lab_end_part down
 assert "server down: no IPCP" no_ipcp pppd-cli-down.log
 echo "radius_ready_s $RADIUS_READY_S" >"$MSCB_RESULTS/timings.txt"
 echo "server_down_fail_s $down_s" >>"$MSCB_RESULTS/timings.txt"

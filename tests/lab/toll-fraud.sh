@@ -16,31 +16,24 @@ part() {  # part NAME USER NUMBER [mscb options...]
     start_server mscb-default user mscb-max-req 3 mscb-restart 500 "$@"
     start_caller pppd-cli callback "$number" user "$user" password pw
 }
-end_part() {
-    [ -n "$(job_pid pppd-cli)" ] && stop_bg pppd-cli TERM
-    wait_bg pppd-cli 20 >/dev/null
-    wait_bg pppd-srv 20 >/dev/null
-    mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$1.log"
-    mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-$1.log"
-}
 no_job() { ! grep -q 'callback job' "$MSCB_RESULTS/pppd-srv-$1.log"; }
 
 part A alice 09001234567 mscb-number-deny 00,0900
 assert "A: deny prefix refused with its reason" \
     wait_log pppd-srv.log "refused caller's number \"09001234567\": number starts with denied prefix 0900" 30
 assert "A: no-callback offered instead" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
-end_part A
+lab_end_part A
 assert "A: no job" no_job A
 
 part B bob 6661234 mscb-number-allow 555,0301
 assert "B: outside the allowed prefixes refused" \
     wait_log pppd-srv.log "refused caller's number \"6661234\": number matches no allowed prefix" 30
-end_part B
+lab_end_part B
 assert "B: no job" no_job B
 
 part C carol "$CLI_NUMBER"
 assert "C: the first callback is accepted" wait_log pppd-srv.log "callback job .* number $CLI_NUMBER," 30
-end_part C
+lab_end_part C
 job=$(sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p' "$MSCB_RESULTS/pppd-srv-C.log")
 "$MSCBCTL" --socket "$HELPER_SOCKET" cancel "$job" >/dev/null
 
@@ -49,7 +42,7 @@ assert "D: helper refuses the user's second callback this hour" \
     wait_log pppd-srv.log "helper refused: user reached 1 callbacks per hour" 30
 assert "D: offered no-callback only" wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[no-callback\]\]' 10
 assert "D: caller stays connected without callback" wait_log pppd-cli.log "local  IP address $CLI_IP" 20
-end_part D
+lab_end_part D
 assert "D: no job" no_job D
 
 part E dave "$CLI_NUMBER"
@@ -57,7 +50,7 @@ assert "E: the number is refused before the Ack" \
     wait_log pppd-srv.log "number $CLI_NUMBER refused: number reached 1 callbacks per hour" 30
 assert "E: no Ack for it" bash -c "! grep -q 'sent \[CBCP Ack' '$MSCB_RESULTS/pppd-srv.log'"
 assert "E: no-callback offered instead" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
-end_part E
+lab_end_part E
 assert "E: no job" no_job E
 
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status.txt" 2>&1

@@ -114,10 +114,10 @@ void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
         drop("Response id " + std::to_string(packet->id) + " was never sent");
         return;
     }
-    handleResponse(*packet, bytes);
+    handleResponse(*packet);
 }
 
-void CbcpServer::handleResponse(const CbcpPacket& packet, std::span<const std::uint8_t>) {
+void CbcpServer::handleResponse(const CbcpPacket& packet) {
     switch (state_) {
     case ServerState::ReqSent: break;
     case ServerState::AckSent:

@@ -95,7 +95,7 @@ public:
 private:
     void transition(ServerState next, const std::string& why);
     void sendRequest();
-    void handleResponse(const CbcpPacket& packet, std::span<const std::uint8_t> bytes);
+    void handleResponse(const CbcpPacket& packet);
     void reRequest(const std::string& why);
     /// Stops offering what `type` was agreed on (number refused), then asks again.
     void withdraw(CallbackType type, const std::string& number, const std::string& why);
