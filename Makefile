@@ -8,6 +8,7 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
+FUZZ_RUNS ?= 0
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # verify_asan_link_order=0: umockdev-wrapper LD_PRELOADs its library ahead of the ASan runtime.
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:verify_asan_link_order=0 \
@@ -40,7 +41,7 @@ check-asan: deps
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) -L 'unit|helper|pstn|fuzz'
 
-# libFuzzer targets (clang), each run FUZZ_SECONDS from tests/fuzz/corpus/<target>; non-zero
+# libFuzzer targets (clang), each run FUZZ_SECONDS (or FUZZ_RUNS execs, if sooner) from tests/fuzz/corpus/<target>; non-zero
 # exit on any finding. FUZZ_JOBS targets at once; findings under $(BUILD_FUZZ)/fuzz-out/.
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMSCB_FUZZ=ON \
@@ -49,7 +50,7 @@ fuzz: deps
 		-DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 		$(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target mscb_fuzzers
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run-fuzzers $(BUILD_FUZZ)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run-fuzzers $(BUILD_FUZZ)
 
 # The README's first command: set up the lab from nothing and play one full callback.
 demo:
@@ -75,11 +76,11 @@ package-check:
 	scripts/package-check
 
 # Benchmarks (doc/performance.md): plugin-core ns/op and instructions/op (callgrind), the helper
-# with HELPER_JOBS concurrent jobs on ptys (root; default 64, the helper's ceiling). Own build dir:
+# with HELPER_JOBS concurrent jobs on ptys (root; default 1000, the issue's scale). Own build dir:
 # bench/ joins through MSCB_COMPONENTS, so the default build does not need libbenchmark-dev.
 # Results in $(BUILD_BENCH)/bench-results/. The lab figures: see doc/performance.md.
 BUILD_BENCH ?= build-bench
-HELPER_JOBS ?= 64
+HELPER_JOBS ?= 1000
 .PHONY: bench
 bench: deps
 	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -3,12 +3,12 @@
 # Helper at scale (doc/performance.md §3): JOBS concurrent callback jobs, each on its own pty,
 # against a real mscb-helper; see helper_scale.cpp for what is measured and how.
 # Usage: bench/helper-scale.sh BUILD_DIR [OUT_DIR]
-#   HELPER_JOBS (default 64: the helper's own ceiling, max-jobs <= 64 and 64 connections), DELAY_MIN /
+#   HELPER_JOBS (default 1000; the helper takes up to 4096 with max-jobs), DELAY_MIN /
 #   DELAY_MAX (20 / 40 s), HELPER (default BUILD_DIR/helper/mscb-helper), STRACE=0 to skip strace -c
 #   over the idle window. Needs root (the helper only talks to uid 0 and wants a root-owned config).
 set -euo pipefail
 build=${1:?usage: $0 BUILD_DIR [OUT_DIR]}
-jobs=${HELPER_JOBS:-64}
+jobs=${HELPER_JOBS:-1000}
 out=${2:-$build/bench-results/helper-scale-$jobs}
 helper=${HELPER:-$build/helper/mscb-helper}
 driver=$build/bench/mscb_helper_scale

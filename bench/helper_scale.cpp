@@ -395,7 +395,14 @@ int main(int argc, char** argv) {
                 char buf[512];
                 for (;;) {
                     const ssize_t got = ::read(fd, buf, sizeof buf);
-                    if (got <= 0) break;
+                    if (got == 0 || (got < 0 && errno == EIO)) {
+                        // Every slave fd is closed (the job ended and the helper let the line
+                        // go): a hung-up master stays readable forever, so stop watching it or
+                        // this loop spins and takes a core from the helper it measures.
+                        ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+                        break;
+                    }
+                    if (got < 0) break;
                     const double at = bootMs();
                     for (ssize_t b = 0; b < got; ++b) {
                         const char c = buf[b];

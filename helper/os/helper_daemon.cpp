@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <csignal>
+#include <stdexcept>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -33,6 +34,12 @@ bool isSafeName(const std::string& name) {
     return !name.empty() && name.front() != '.' && name.find('/') == std::string::npos && name.size() <= 64;
 }
 
+Spawner makeSpawner() {
+    auto spawner = Spawner::create();
+    if (!spawner) throw std::runtime_error("mscb-helper: " + spawner.reason());
+    return std::move(spawner).value();
+}
+
 }  // namespace
 
 std::string readBootId() {
@@ -48,7 +55,7 @@ std::string readBootId() {
 }
 
 HelperDaemon::HelperDaemon(DaemonOptions options, Logger& logger)
-    : options_(std::move(options)), logger_(logger), bootId_(readBootId()) {
+    : options_(std::move(options)), logger_(logger), bootId_(readBootId()), spawner_(makeSpawner()) {
     scriptDir_ = options_.config.runDir + "/chat";
     manager_ = std::make_unique<JobManager>(options_.config, *this, bootId_);
 }
@@ -272,7 +279,7 @@ Result<bool> HelperDaemon::runChat(const std::string& jobId, ScriptKind kind, co
     makeBlocking(io.line.get());
     flushInput(io.line.get());
     const long seconds = static_cast<long>((timeout.count() + 999) / 1000);
-    auto spawned = spawnProcess(chatArgv(options_.config.chatPath, path, number, seconds), io.line.get(), writeEnd.get());
+    auto spawned = spawner_.spawn(chatArgv(options_.config.chatPath, path, number, seconds), io.line.get(), writeEnd.get());
     if (!spawned) {
         ::unlink(path.c_str());
         return Error{spawned.reason()};

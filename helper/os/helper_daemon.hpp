@@ -12,6 +12,7 @@
 #include "event_loop.hpp"
 #include "job_manager.hpp"
 #include "logger.hpp"
+#include "process.hpp"
 #include "rtnl_monitor.hpp"
 #include "udev_monitor.hpp"
 
@@ -103,6 +104,7 @@ private:
     ConnId nextConn_ = 1;
     unsigned jobCounter_ = 0;
     unsigned scriptCounter_ = 0;
+    Spawner spawner_;  ///< made first, while the fd table is small
     std::string scriptDir_;
 };
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// fork + execve with argv (no shell) for chat(8); pidfd for its exit.
+// clone + execve with argv (no shell) for chat(8); pidfd for its exit.
 #include "process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,7 +30,68 @@ std::vector<std::string> chatArgv(const std::string& chatPath, const std::string
     return argv;
 }
 
-Result<Spawned> spawnProcess(const std::vector<std::string>& argv, int lineFd, int stderrFd) {
+namespace {
+
+// What the child needs; it shares the parent's memory (CLONE_VM) and runs on its own stack
+// while the parent is suspended (CLONE_VFORK), so it only makes raw system calls.
+struct ChildSetup {
+    char* const* argv;
+    char* const* env;
+    pid_t parent;
+    int firstUnshared;  // fds >= this are not copied into the child's own table
+    int lineSlot;
+    int errSlot;
+    volatile int execErrno;  // set by the child when it cannot start the program
+};
+
+int childMain(void* arg) {
+    auto* c = static_cast<ChildSetup*>(arg);
+    // First give the child its own fd table: until then dup2 would change the helper's.
+    // Only fds below firstUnshared (the helper's few start-up fds and the two slots) are copied.
+    if (::syscall(SYS_close_range, static_cast<unsigned>(c->firstUnshared), ~0U, CLOSE_RANGE_UNSHARE) != 0) {
+        c->execErrno = errno;
+        ::_exit(127);
+    }
+    ::setsid();
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != c->parent) ::_exit(127);  // the helper died before prctl took effect
+    // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
+    if (::dup2(c->lineSlot, 0) < 0 || ::dup2(c->lineSlot, 1) < 0 || ::dup2(c->errSlot, 2) < 0) {
+        c->execErrno = errno;
+        ::_exit(127);
+    }
+    // The helper blocks signals for its signalfd: chat needs them back (SIGALRM drives its
+    // timeouts, SIGTERM our watchdog).
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(c->argv[0], c->argv, c->env);
+    c->execErrno = errno;
+    ::_exit(127);
+}
+
+UniqueFd reserveSlot(int null) {
+    // The lowest free fd >= 3 (0-2 are the child's stdio targets).
+    return UniqueFd(::fcntl(null, F_DUPFD_CLOEXEC, 3));
+}
+
+}  // namespace
+
+Result<Spawner> Spawner::create() {
+    UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!null) return Error{"open /dev/null: " + errnoText(errno)};
+    UniqueFd line = reserveSlot(null.get());
+    UniqueFd err = reserveSlot(null.get());
+    if (!line || !err) return Error{"reserving spawn fds: " + errnoText(errno)};
+    return Spawner(std::move(null), std::move(line), std::move(err));
+}
+
+Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd) {
     if (argv.empty() || argv.front().empty() || argv.front().front() != '/') {
         return Error{"program path must be absolute"};
     }
@@ -36,68 +101,39 @@ Result<Spawned> spawnProcess(const std::vector<std::string>& argv, int lineFd, i
     char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
     char* env[] = {path, nullptr};
 
-    // vfork + execve rather than posix_spawn: the child must die with the helper
-    // (PR_SET_PDEATHSIG), or a chat of a killed helper would keep talking to the modem while
-    // the restarted helper resumes the job on the same line. A CLOEXEC pipe reports exec errors.
-    int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0) return Error{"pipe2: " + errnoText(errno)};
-    const pid_t parent = ::getpid();
-    // vfork: the parent sleeps until the child execs (or fails), and no page tables are copied
-    // (a fork per dial was the bulk of the per-dial cost at 1,000 jobs). The child only makes
-    // system calls before execve.
-    const pid_t pid = ::vfork();
-    if (pid < 0) {
-        const int e = errno;
-        ::close(report[0]);
-        ::close(report[1]);
-        return Error{"fork: " + errnoText(e)};
+    // Put the child's fds into the reserved slots (O_CLOEXEC: they must not leak into chat
+    // except as its stdio), and /dev/null back once it has started, so that a slot never keeps
+    // a line open.
+    if (::dup3(lineFd, slotLine_.get(), O_CLOEXEC) < 0 || ::dup3(stderrFd, slotErr_.get(), O_CLOEXEC) < 0) {
+        return Error{"dup3: " + errnoText(errno)};
     }
-    if (pid == 0) {
-        // Child: async-signal-safe calls only.
-        ::setsid();
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(127);  // the helper died before prctl took effect
-        // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
-        if (::dup2(lineFd, 0) < 0 || ::dup2(lineFd, 1) < 0 || ::dup2(stderrFd, 2) < 0) {
-            const int e = errno;
-            (void)!::write(report[1], &e, sizeof e);
-            ::_exit(127);
+    struct PutBackNull {
+        const Spawner& s;
+        ~PutBackNull() {
+            ::dup3(s.null_.get(), s.slotLine_.get(), O_CLOEXEC);
+            ::dup3(s.null_.get(), s.slotErr_.get(), O_CLOEXEC);
         }
-        // The helper blocks signals for its signalfd: chat needs them back (SIGALRM drives its
-        // timeouts, SIGTERM our watchdog).
-        struct sigaction dfl {};
-        dfl.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < NSIG; ++sig) {
-            if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
-        }
-        sigset_t none;
-        sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        ::execve(args.front(), args.data(), env);
-        const int e = errno;
-        (void)!::write(report[1], &e, sizeof e);
-        ::_exit(127);
-    }
-    ::close(report[1]);
-    int childErrno = 0;
-    ssize_t got;
-    do {
-        got = ::read(report[0], &childErrno, sizeof childErrno);
-    } while (got < 0 && errno == EINTR);
-    ::close(report[0]);
-    if (got == static_cast<ssize_t>(sizeof childErrno)) {
+    } putBack{*this};
+
+    ChildSetup setup{args.data(), env, ::getpid(),
+                     std::max(slotLine_.get(), slotErr_.get()) + 1, slotLine_.get(), slotErr_.get(), 0};
+    // The child's stack: it runs while this thread is suspended, so one buffer serves all.
+    alignas(64) static char stack[64 * 1024];
+    int pidfd = -1;
+    // clone rather than posix_spawn: the child must die with the helper (PR_SET_PDEATHSIG),
+    // or a chat of a killed helper would keep talking to the modem while the restarted helper
+    // resumes the job on the same line. CLONE_PIDFD: the pidfd refers to this very child.
+    const pid_t pid = ::clone(childMain, stack + sizeof stack, CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD,
+                              &setup, &pidfd);
+    if (pid < 0) return Error{"clone: " + errnoText(errno)};
+    UniqueFd ownedPidfd(pidfd);
+    if (setup.execErrno != 0) {
         ::waitpid(pid, nullptr, 0);
-        return Error{"exec " + argv.front() + ": " + errnoText(childErrno)};
+        return Error{"exec " + argv.front() + ": " + errnoText(setup.execErrno)};
     }
     Spawned s;
     s.pid = pid;
-    s.pidfd = pidfdOpen(pid);
-    if (!s.pidfd) {
-        const int e = errno;
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-        return Error{"pidfd_open: " + errnoText(e)};
-    }
+    s.pidfd = std::move(ownedPidfd);
     return s;
 }
 

@@ -17,9 +17,35 @@ struct Spawned {
     UniqueFd pidfd;  ///< readable when the process exits
 };
 
-/// Runs `argv[0]` (an absolute path) with stdin and stdout = `lineFd`, stderr = `stderrFd`,
-/// a minimal environment, default signal dispositions and an empty signal mask.
-Result<Spawned> spawnProcess(const std::vector<std::string>& argv, int lineFd, int stderrFd);
+/// Starts programs for the helper at a cost that does not grow with the helper's open fds.
+///
+/// Why: a plain fork/vfork copies the whole fd table into the child and execve then closes
+/// every O_CLOEXEC entry one by one. At 1,000 jobs the helper holds ~3,000 fds, and that copy
+/// and close was the largest part of each dial's cost in the helper's single-threaded loop
+/// (doc/performance.md §3). Here the child shares the table (CLONE_FILES), then unshares
+/// only its first few entries (close_range(CLOSE_RANGE_UNSHARE), Linux 5.9): the fds it
+/// needs are first placed in slots reserved at start-up, when the table was still small.
+class Spawner {
+public:
+    /// Reserves the slots: call it early, before the helper opens its per-job fds.
+    static Result<Spawner> create();
+
+    /// Runs `argv[0]` (an absolute path) with stdin and stdout = `lineFd`, stderr = `stderrFd`,
+    /// a minimal environment, default signal dispositions, an empty signal mask, its own
+    /// session, and SIGKILL when the helper dies (PR_SET_PDEATHSIG). Blocks only until the
+    /// child has exec'd (or failed to).
+    Result<Spawned> spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd);
+
+    /// The highest fd a child copies from the helper's table (tests).
+    [[nodiscard]] int highestSlot() const { return slotErr_.get(); }
+
+private:
+    Spawner(UniqueFd null, UniqueFd line, UniqueFd err)
+        : null_(std::move(null)), slotLine_(std::move(line)), slotErr_(std::move(err)) {}
+    UniqueFd null_;      ///< /dev/null, put back into the slots after each spawn
+    UniqueFd slotLine_;  ///< reserved low fd: the line, while a child starts
+    UniqueFd slotErr_;   ///< reserved low fd: the stderr pipe, while a child starts
+};
 
 /// The argv for one chat run: chat -v -s -S -t SECONDS [-T NUMBER] -f SCRIPT.
 std::vector<std::string> chatArgv(const std::string& chatPath, const std::string& scriptPath,

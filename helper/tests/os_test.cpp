@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // OS adapters: seqpacket socket (peer credentials, garbage, fd passing), the daemon's socket
 // server, tty/DTR on a pty, UUCP locks, safe files, the rtnetlink parser.
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -327,18 +328,76 @@ TEST(SecureFiles, TrustOnlyRootOwnedUnwritableConfigs) {
     EXPECT_FALSE(readTrustedFile(dir.path + "/c", ::geteuid(), 1000));
 }
 
+std::string fdTarget(int fd) {
+    char buf[256];
+    const auto n = ::readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), buf, sizeof buf - 1);
+    return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::string readAll(int fd) {
+    std::string out;
+    char buf[512];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+    return out;
+}
+
 TEST(AProcess, SpawnsWithArgvAndReportsTheExitCode) {
+    auto spawner = Spawner::create();
+    ASSERT_TRUE(spawner) << spawner.reason();
     int p[2];
     ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
     UniqueFd r(p[0]), w(p[1]);
     UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
-    // A shell metacharacter in an argument stays an argument: no shell is involved.
-    auto s = spawnProcess({"/bin/echo", "5279651;reboot"}, null.get(), w.get());
+    // A shell metacharacter in an argument stays an argument: no shell is involved. The
+    // "line" is the pipe here, so what echo prints on stdout comes back.
+    auto s = spawner.value().spawn({"/bin/echo", "5279651;reboot"}, w.get(), null.get());
     ASSERT_TRUE(s) << s.reason();
     pollfd pf{s->pidfd.get(), POLLIN, 0};
     ASSERT_EQ(::poll(&pf, 1, 5000), 1);
     EXPECT_EQ(reapProcess(s->pid), 0);
-    EXPECT_FALSE(spawnProcess({"echo"}, null.get(), w.get()));
+    w.reset();
+    EXPECT_EQ(readAll(r.get()), "5279651;reboot\n");
+    EXPECT_FALSE(spawner.value().spawn({"echo"}, null.get(), null.get()));
+}
+
+TEST(AProcess, ReportsAProgramThatCannotBeExecutedWithoutLeavingAChild) {
+    auto spawner = Spawner::create();
+    ASSERT_TRUE(spawner) << spawner.reason();
+    UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    auto s = spawner.value().spawn({"/nonexistent/chat"}, null.get(), null.get());
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.reason().find("No such file"), std::string::npos) << s.reason();
+    EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);  // reaped: no zombie left behind
+}
+
+TEST(AProcess, GivesTheChildOnlyItsStdioHoweverManyFdsTheHelperHolds) {
+    auto spawner = Spawner::create();
+    ASSERT_TRUE(spawner) << spawner.reason();
+    // Many fds opened after the spawner, as a helper's per-job fds are.
+    std::vector<UniqueFd> many;
+    for (int i = 0; i < 500; ++i) many.emplace_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    int p[2];
+    ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
+    UniqueFd r(p[0]), w(p[1]);
+    UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    const std::string stdio[3] = {fdTarget(0), fdTarget(1), fdTarget(2)};
+    auto s = spawner.value().spawn({"/bin/ls", "/proc/self/fd"}, w.get(), null.get());
+    ASSERT_TRUE(s) << s.reason();
+    pollfd pf{s->pidfd.get(), POLLIN, 0};
+    ASSERT_EQ(::poll(&pf, 1, 5000), 1);
+    EXPECT_EQ(reapProcess(s->pid), 0);
+    w.reset();
+    // 0 1 2, ls's own directory fd, and whatever the test runner passed down without
+    // O_CLOEXEC (ctest does): a handful, never the 500.
+    const auto listing = readAll(r.get());
+    EXPECT_EQ(listing.rfind("0\n1\n2\n", 0), 0U) << listing;
+    EXPECT_LT(std::count(listing.begin(), listing.end(), '\n'), 10) << listing;
+    // The helper's own table is untouched: its stdio, every fd, and the slots hold /dev/null
+    // again (a slot must never keep a line open).
+    for (int fd = 0; fd < 3; ++fd) EXPECT_EQ(fdTarget(fd), stdio[fd]);
+    for (const auto& fd : many) EXPECT_EQ(fdTarget(fd.get()), "/dev/null");
+    EXPECT_EQ(fdTarget(spawner.value().highestSlot()), "/dev/null");
+    EXPECT_LT(spawner.value().highestSlot(), many.front().get());
 }
 
 TEST(AProcess, BuildsTheChatArgvWithTheNumberOnlyAfterT) {
