@@ -2,6 +2,8 @@
 // OS adapters: seqpacket socket (peer credentials, garbage, fd passing), the daemon's socket
 // server, tty/DTR on a pty, UUCP locks, safe files, the rtnetlink parser.
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -473,6 +475,56 @@ TEST(APppdPidFile, IsReadStrictly) {
     EXPECT_EQ(readPppdPid(dir.path, "ppp1"), 0);
     EXPECT_EQ(readPppdPid(dir.path, "../ppp0"), 0);
     EXPECT_EQ(readPppdPid(dir.path, "ppp9"), 0);
+}
+
+TEST(ALogger, RecognisesSystemdsJournalStreamByDeviceAndInode) {
+    TempDir dir;
+    const std::string path = dir.path + "/stream";
+    UniqueFd fd(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+    ASSERT_TRUE(fd);
+    struct stat st {};
+    ASSERT_EQ(::fstat(fd.get(), &st), 0);
+    const std::string good = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    EXPECT_TRUE(isJournalStream(good.c_str(), fd.get()));
+    EXPECT_FALSE(isJournalStream(nullptr, fd.get()));
+    EXPECT_FALSE(isJournalStream((std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino + 1)).c_str(), fd.get()));
+    EXPECT_FALSE(isJournalStream((good + "x").c_str(), fd.get()));
+    EXPECT_FALSE(isJournalStream("", fd.get()));
+    EXPECT_FALSE(isJournalStream("journal", fd.get()));
+}
+
+TEST(ALogger, PrefixesThePriorityOnlyWhenStderrIsTheJournal) {
+    TempDir dir;
+    const std::string path = dir.path + "/stderr";
+    UniqueFd file(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
+    ASSERT_TRUE(file);
+    struct stat st {};
+    ASSERT_EQ(::fstat(file.get(), &st), 0);
+    std::fflush(stderr);
+    UniqueFd saved(::fcntl(2, F_DUPFD_CLOEXEC, 3));
+    ASSERT_EQ(::dup2(file.get(), 2), 2);
+    const char* old = std::getenv("JOURNAL_STREAM");
+    const std::string oldValue = old ? old : "";
+    ::unsetenv("JOURNAL_STREAM");
+    {
+        Logger plain("mscb-test", false, true);
+        EXPECT_FALSE(plain.stderrIsJournal());
+        plain.log(LogLevel::Error, "j1", "no line");
+    }
+    ::setenv("JOURNAL_STREAM", (std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)).c_str(), 1);
+    {
+        Logger journal("mscb-test", false, true);
+        EXPECT_TRUE(journal.stderrIsJournal());
+        journal.log(LogLevel::Error, "j1", "no line");
+        journal.log(LogLevel::Info, {}, "started");
+    }
+    std::fflush(stderr);
+    ::dup2(saved.get(), 2);
+    if (old) ::setenv("JOURNAL_STREAM", oldValue.c_str(), 1);
+    else ::unsetenv("JOURNAL_STREAM");
+    std::ifstream in(path);
+    const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(written, "mscb-helper: error: job j1: no line\n<3>error: job j1: no line\n<6>info: started\n");
 }
 
 }  // namespace
