@@ -477,17 +477,20 @@ TEST(APppdPidFile, IsReadStrictly) {
     EXPECT_EQ(readPppdPid(dir.path, "ppp9"), 0);
 }
 
+// A file standing in for journald's stream socket, and its JOURNAL_STREAM value.
+std::string streamId(const struct stat& st, ino_t inodeDelta = 0) {
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino + inodeDelta);
+}
+
 TEST(ALogger, RecognisesSystemdsJournalStreamByDeviceAndInode) {
     TempDir dir;
-    const std::string path = dir.path + "/stream";
-    UniqueFd fd(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
-    ASSERT_TRUE(fd);
+    UniqueFd fd(::open((dir.path + "/stream").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
     struct stat st {};
     ASSERT_EQ(::fstat(fd.get(), &st), 0);
-    const std::string good = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    const std::string good = streamId(st);
     EXPECT_TRUE(isJournalStream(good.c_str(), fd.get()));
     EXPECT_FALSE(isJournalStream(nullptr, fd.get()));
-    EXPECT_FALSE(isJournalStream((std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino + 1)).c_str(), fd.get()));
+    EXPECT_FALSE(isJournalStream(streamId(st, 1).c_str(), fd.get()));
     EXPECT_FALSE(isJournalStream((good + "x").c_str(), fd.get()));
     EXPECT_FALSE(isJournalStream("", fd.get()));
     EXPECT_FALSE(isJournalStream("journal", fd.get()));
@@ -497,7 +500,6 @@ TEST(ALogger, PrefixesThePriorityOnlyWhenStderrIsTheJournal) {
     TempDir dir;
     const std::string path = dir.path + "/stderr";
     UniqueFd file(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600));
-    ASSERT_TRUE(file);
     struct stat st {};
     ASSERT_EQ(::fstat(file.get(), &st), 0);
     std::fflush(stderr);
@@ -511,7 +513,7 @@ TEST(ALogger, PrefixesThePriorityOnlyWhenStderrIsTheJournal) {
         EXPECT_FALSE(plain.stderrIsJournal());
         plain.log(LogLevel::Error, "j1", "no line");
     }
-    ::setenv("JOURNAL_STREAM", (std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)).c_str(), 1);
+    ::setenv("JOURNAL_STREAM", streamId(st).c_str(), 1);
     {
         Logger journal("mscb-test", false, true);
         EXPECT_TRUE(journal.stderrIsJournal());
