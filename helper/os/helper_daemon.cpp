@@ -307,20 +307,12 @@ void HelperDaemon::onChatStderr(pid_t pid, bool final) {
             if (n == 0 && !final) loop_.remove(run.stderrPipe.get());
             break;
         }
-        run.pending.append(buf, static_cast<std::size_t>(n));
-        std::size_t eol;
-        while ((eol = run.pending.find('\n')) != std::string::npos) {
-            log(LogLevel::Info, run.jobId, "chat: " + run.pending.substr(0, eol));
-            run.pending.erase(0, eol + 1);
-        }
-        if (run.pending.size() > 1024) {
-            log(LogLevel::Info, run.jobId, "chat: " + run.pending);
-            run.pending.clear();
+        for (const auto& line : run.output.feed({buf, static_cast<std::size_t>(n)})) {
+            log(LogLevel::Info, run.jobId, "chat: " + line.text);
         }
     }
-    if (final && !run.pending.empty()) {
-        log(LogLevel::Info, run.jobId, "chat: " + run.pending);
-        run.pending.clear();
+    if (final) {
+        if (auto rest = run.output.finish()) log(LogLevel::Info, run.jobId, "chat: " + rest->text);
     }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <sys/types.h>
 
+#include "chat_output.hpp"
 #include "event_loop.hpp"
 #include "job_manager.hpp"
 #include "logger.hpp"
@@ -69,7 +70,7 @@ private:
         UniqueFd pidfd;
         UniqueFd stderrPipe;
         std::string scriptPath;
-        std::string pending;  ///< partial stderr line
+        ChatOutput output;  ///< chat's stderr, cut into log lines
     };
     struct JobIo {
         UniqueFd line;
