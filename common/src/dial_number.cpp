@@ -97,13 +97,13 @@ Result<DialNumber> checkDialNumber(std::string_view raw, const DialRules& rules,
     }
     for (const auto& prefix : rules.denyPrefixes) {
         if (startsWith(canonical, prefix)) {
-            return Error{"number starts with denied prefix " + prefix};
+            return Error{"number starts with denied prefix " + prefix, "deny-prefix"};
         }
     }
     if (!rules.allowPrefixes.empty() &&
         std::none_of(rules.allowPrefixes.begin(), rules.allowPrefixes.end(),
                      [&](const std::string& p) { return startsWith(canonical, p); })) {
-        return Error{"number matches no allowed prefix"};
+        return Error{"number matches no allowed prefix", "not-allowed"};
     }
     return DialNumber{canonical};
 }

@@ -27,27 +27,23 @@ void Admission::compact(TimePoint now) {
 Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint now) {
     compact(now);
     if (draining_) return Error{"helper is shutting down"};
-    if (!lineKnown) return Error{"line " + r.line + " is not a configured callback modem"};
+    if (!lineKnown) return Error{"line " + r.line + " is not a configured callback modem", "unknown-line"};
     if (returnCalls_.count(r.pppdPid)) {
-        return Error{"pppd " + std::to_string(r.pppdPid) + " is on a callback leg (no callback loops)"};
+        return Error{"pppd " + std::to_string(r.pppdPid) + " is on a callback leg (no callback loops)", "loop"};
     }
     if (reservations_.count(r.session) || jobs_.count(r.session)) {
         return Error{"session " + r.session + " is already admitted"};
     }
     for (const auto* table : {&reservations_, &jobs_}) {
         for (const auto& [session, e] : *table) {
-            if (e.user == r.user) return Error{"user already has a pending callback (" + session + ")"};
-            if (e.line == r.line) return Error{"line " + r.line + " already has a pending callback"};
+            if (e.user == r.user) return Error{"user already has a pending callback (" + session + ")", "pending"};
+            if (e.line == r.line) return Error{"line " + r.line + " already has a pending callback", "pending"};
         }
     }
     if (inUse() >= limits_.maxJobs) {
-        return Error{"concurrent callback limit (" + std::to_string(limits_.maxJobs) + ") reached"};
+        return Error{"concurrent callback limit (" + std::to_string(limits_.maxJobs) + ") reached", "concurrency"};
     }
-    auto& window = userWindow_[r.user];
-    prune(window, now);
-    if (window.size() >= limits_.userPerHour) {
-        return Error{"user reached " + std::to_string(limits_.userPerHour) + " callbacks per hour"};
-    }
+    if (auto user = userAllowed(r.user, now); !user) return user;
     reservations_[r.session] = Entry{r.user, r.line, {}};
     return true;
 }
@@ -55,13 +51,26 @@ Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint n
 Result<bool> Admission::checkNumber(const std::string& session, const std::string& number, TimePoint now) {
     if (draining_) return Error{"helper is shutting down"};
     if (!reservations_.count(session)) return Error{"number check for session " + session + " without admit"};
-    for (const auto& [other, e] : jobs_) {
-        if (e.number == number) return Error{"number already has a pending callback (" + other + ")"};
+    return numberAllowed(number, now);
+}
+
+Result<bool> Admission::numberAllowed(const std::string& number, TimePoint now) {
+    for (const auto& [session, e] : jobs_) {
+        if (e.number == number) return Error{"number already has a pending callback (" + session + ")", "pending"};
     }
     auto& numbers = numberWindow_[number];
     prune(numbers, now);
     if (numbers.size() >= limits_.numberPerHour) {
-        return Error{"number reached " + std::to_string(limits_.numberPerHour) + " callbacks per hour"};
+        return Error{"number reached " + std::to_string(limits_.numberPerHour) + " callbacks per hour", "number-rate"};
+    }
+    return true;
+}
+
+Result<bool> Admission::userAllowed(const std::string& user, TimePoint now) {
+    auto& users = userWindow_[user];
+    prune(users, now);
+    if (users.size() >= limits_.userPerHour) {
+        return Error{"user reached " + std::to_string(limits_.userPerHour) + " callbacks per hour", "user-rate"};
     }
     return true;
 }
@@ -73,21 +82,10 @@ Result<bool> Admission::acceptJob(const CallbackJob& job, TimePoint now) {
     if (it->second.user != job.user || it->second.line != job.line) {
         return Error{"job user/line differ from the admit of session " + job.session};
     }
-    for (const auto& [session, e] : jobs_) {
-        if (e.number == job.number) return Error{"number already has a pending callback (" + session + ")"};
-    }
-    auto& numbers = numberWindow_[job.number];
-    prune(numbers, now);
-    if (numbers.size() >= limits_.numberPerHour) {
-        return Error{"number reached " + std::to_string(limits_.numberPerHour) + " callbacks per hour"};
-    }
-    auto& users = userWindow_[job.user];
-    prune(users, now);
-    if (users.size() >= limits_.userPerHour) {
-        return Error{"user reached " + std::to_string(limits_.userPerHour) + " callbacks per hour"};
-    }
-    numbers.push_back(now);
-    users.push_back(now);
+    if (auto number = numberAllowed(job.number, now); !number) return number;
+    if (auto user = userAllowed(job.user, now); !user) return user;
+    numberWindow_[job.number].push_back(now);
+    userWindow_[job.user].push_back(now);
     jobs_[job.session] = Entry{job.user, job.line, job.number};
     reservations_.erase(it);
     return true;

@@ -54,6 +54,10 @@ private:
         std::string number;
     };
     static void prune(std::deque<TimePoint>& window, TimePoint now);
+    /// The checks a number (no other pending job, hourly limit) and a user (hourly limit) must
+    /// pass, both before the Ack (checkNumber, admit) and when the job comes (acceptJob).
+    Result<bool> numberAllowed(const std::string& number, TimePoint now);
+    Result<bool> userAllowed(const std::string& user, TimePoint now);
     void compact(TimePoint now);
 
     AdmissionLimits limits_;

@@ -115,11 +115,11 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
     if (verdict) {
         if (auto journal = ports_.journalUsable(); !journal) {
             admission_.dropReservation(request->session);
-            verdict = Error{"job journal not writable: " + journal.reason()};
+            verdict = Error{"job journal not writable: " + journal.reason(), "journal"};
         }
     }
     if (!verdict) {
-        countRefusal(verdict.reason());
+        countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "admit refused: session " + request->session + " user '" +
                                     escapeForLog(request->user) + "' line " + request->line + ": " + verdict.reason());
         return reply(conn, false, verdict.reason());
@@ -130,30 +130,22 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
     reply(conn, true, {});
 }
 
-void JobManager::countRefusal(const std::string& reason) {
-    const auto has = [&](const char* part) { return reason.find(part) != std::string::npos; };
-    const char* kind = has("per hour") ? (has("user") ? "user-rate" : "number-rate")
-                       : has("concurrent")       ? "concurrency"
-                       : has("pending callback") ? "pending"
-                       : has("not a configured") ? "unknown-line"
-                       : has("callback leg")     ? "loop"
-                       : has("journal")          ? "journal"
-                                                 : "other";
-    ++refusals_[kind];
+void JobManager::countRefusal(const std::string& kind) {
+    ++refusals_[kind.empty() ? "other" : kind];
 }
 
 void JobManager::onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     if (c.session.empty()) return reply(conn, false, "number check without admit on this connection");
     auto check = numberCheckFromMessage(m, config_.rules);
     if (!check) {
-        countRefusal(check.reason());
+        countRefusal({});  // the helper's re-check of the number: "other", as it always was
         log(LogLevel::Warning, {}, "number check rejected (session " + c.session + "): " + check.reason());
         return reply(conn, false, check.reason());
     }
     if (check->session != c.session) return reply(conn, false, "number check session differs from the admit");
     auto verdict = admission_.checkNumber(c.session, check->number, now);
     if (!verdict) {
-        countRefusal(verdict.reason());
+        countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "number refused: session " + c.session + " number " + check->number + ": " +
                                     verdict.reason());
         return reply(conn, false, verdict.reason());
@@ -188,7 +180,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     }
     auto verdict = admission_.acceptJob(*job, now);
     if (!verdict) {
-        countRefusal(verdict.reason());
+        countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "job refused: session " + job->session + " number " + job->number + ": " +
                                     verdict.reason());
         return reply(conn, false, verdict.reason());

@@ -110,8 +110,8 @@ private:
     void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onReport(Conn& c, const Message& m);
-    /// Counts a refusal under a short kind derived from its reason (for `mscbctl status`).
-    void countRefusal(const std::string& reason);
+    /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
+    void countRefusal(const std::string& kind);
     void onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now);
     void onStatus(ConnId conn, TimePoint now);
     void onHistory(ConnId conn, TimePoint now);

@@ -105,6 +105,22 @@ TEST_F(AnAdmission, PerUserHourlyLimit) {
     EXPECT_TRUE(wide.admit(admit("alice", "/dev/ttyS0", "s3"), true, now + 60min));
 }
 
+TEST_F(AnAdmission, NamesTheKindOfEachRefusalForTheCounters) {
+    Admission tight{AdmissionLimits{1, 1, 1}};
+    EXPECT_EQ(tight.admit(admit("a", "/dev/ttyS9", "s0"), false, now).kind(), "unknown-line");
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    ASSERT_TRUE(tight.admit(a, true, now));
+    EXPECT_EQ(tight.admit(admit("a", "/dev/ttyS1", "s2"), true, now).kind(), "pending");
+    EXPECT_EQ(tight.admit(admit("b", "/dev/ttyS1", "s2"), true, now).kind(), "concurrency");
+    ASSERT_TRUE(tight.acceptJob(job(a, "5279651"), now));
+    tight.jobFinished(a.session);
+    EXPECT_EQ(tight.admit(admit("a", "/dev/ttyS0", "s3"), true, now).kind(), "user-rate");
+    const auto b = admit("b", "/dev/ttyS0", "s4");
+    ASSERT_TRUE(tight.admit(b, true, now));
+    EXPECT_EQ(tight.checkNumber(b.session, "5279651", now).kind(), "number-rate");
+    EXPECT_EQ(tight.acceptJob(job(b, "5279651"), now).kind(), "number-rate");
+}
+
 TEST_F(AnAdmission, RefusesAPppdOnAReturnCall) {
     adm.setReturnCall(4242, true);
     auto r = adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now);

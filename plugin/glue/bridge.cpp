@@ -310,12 +310,10 @@ public:
         if (!reply->accepted) return reply->reason;
         return std::nullopt;
     }
-    void numberRefused(const std::string& rawNumber, const std::string& reason) override {
-        const char* kind = reason.find("denied prefix") != std::string::npos        ? "deny-prefix"
-                           : reason.find("no allowed prefix") != std::string::npos ? "not-allowed"
-                                                                                   : "bad-number";
-        helper_.post(toMessage(RefusalReport{session_, kind, "user '" + escapeForLog(user_, 24) + "' number \"" +
-                                                                  escapeForLog(rawNumber, 40) + "\": " + reason}));
+    void numberRefused(const std::string& rawNumber, const std::string& reason, const std::string& kind) override {
+        const std::string detail =
+            "user '" + escapeForLog(user_, 24) + "' number \"" + escapeForLog(rawNumber, 40) + "\": " + reason;
+        helper_.post(toMessage(RefusalReport{session_, kind.empty() ? "bad-number" : kind, detail}));
     }
 
 private:

@@ -40,7 +40,9 @@ public:
         if (auto it = vetoes.find(number); it != vetoes.end()) return it->second;
         return std::nullopt;
     }
-    void numberRefused(const std::string& raw, const std::string&) override { refusedNumbers.push_back(raw); }
+    void numberRefused(const std::string& raw, const std::string&, const std::string&) override {
+        refusedNumbers.push_back(raw);
+    }
 
     bool logged(const std::string& part) const {
         for (const auto& line : logs) {

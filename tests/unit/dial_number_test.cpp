@@ -108,6 +108,14 @@ TEST(DialNumber, AllowListRestrictsToPrefixes) {
     EXPECT_NE(refused.reason().find("no allowed prefix"), std::string::npos);
 }
 
+TEST(DialNumber, NamesTheKindOfAPrefixRefusalForCounters) {
+    DialRules rules;
+    rules.allowPrefixes = {"555"};
+    EXPECT_EQ(checkDialNumber("0401234567", rules).kind(), "not-allowed");
+    EXPECT_EQ(checkDialNumber("0011234567", rules).kind(), "deny-prefix");  // default deny 00
+    EXPECT_EQ(checkDialNumber("555;1234", rules).kind(), "");             // any other refusal
+}
+
 TEST(DialNumber, DenyWinsOverAllow) {
     DialRules rules;
     rules.allowPrefixes = {"0"};

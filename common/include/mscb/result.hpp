@@ -8,9 +8,11 @@
 
 namespace mscb {
 
-/// Why something was refused, written for the log line that reports it.
+/// Why something was refused, written for the log line that reports it, and, where a counter
+/// needs it, a short stable kind ("user-rate", "deny-prefix") so nobody has to parse the text.
 struct Error {
     std::string reason;
+    std::string kind = {};
 };
 
 /// A value or an Error. The core never throws on peer input; it returns one of these.
@@ -28,6 +30,8 @@ public:
     [[nodiscard]] const T& operator*() const& { return value(); }
     [[nodiscard]] const T* operator->() const { return &value(); }
     [[nodiscard]] const std::string& reason() const { return std::get<Error>(data_).reason; }
+    /// The refusal's kind; empty when its producer gave none.
+    [[nodiscard]] const std::string& kind() const { return std::get<Error>(data_).kind; }
 
 private:
     std::variant<T, Error> data_;

@@ -163,7 +163,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
         if (!number) {
             host_.log(LogLevel::Warning, "refused caller's number \"" +
                                              escapeForLog(option.addresses[0]) + "\": " + number.reason());
-            host_.numberRefused(option.addresses[0], number.reason());
+            host_.numberRefused(option.addresses[0], number.reason(), number.kind());
             // security brief §4: with another type to fall back on, stop offering USER.
             if (offer_.noCallback || offer_.adminNumber || !offer_.listNumbers.empty()) {
                 offer_.user = false;

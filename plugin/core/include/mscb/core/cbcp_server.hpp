@@ -66,10 +66,12 @@ public:
         (void)type;
         return std::nullopt;
     }
-    /// The caller named a number the firewall refused (for the helper's counters).
-    virtual void numberRefused(const std::string& rawNumber, const std::string& reason) {
+    /// The caller named a number the firewall refused (for the helper's counters); `kind` is
+    /// the firewall's (deny-prefix, not-allowed) or empty.
+    virtual void numberRefused(const std::string& rawNumber, const std::string& reason, const std::string& kind) {
         (void)rawNumber;
         (void)reason;
+        (void)kind;
     }
 };
 
