@@ -60,6 +60,12 @@ pstn_ctl() {
     [ "$out" = ok ]
 }
 
+# accepted_job_ids [FILE...]: the job ids of the helper's "job accepted" lines (stdin by default).
+accepted_job_ids() { sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p' "$@"; }
+
+# accepted_job [SECONDS]: waits (10 s) for the helper to accept a job and prints its id.
+accepted_job() { wait_log helper.log 'job accepted' "${1:-10}" | accepted_job_ids; }
+
 # mscbctl ARGS...: mscbctl on the helper socket.
 mscbctl() { "$MSCBCTL" --socket "$HELPER_SOCKET" "$@"; }
 

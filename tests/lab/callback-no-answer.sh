@@ -16,7 +16,7 @@ assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 3
 assert "pstn: calls to the caller ring unanswered" pstn_ctl noanswer "$CLI_NUMBER" on
 start_leg2 pppd-cli-leg2   # waiting to answer; the network never delivers the ring
 assert "helper got the line from the connector" wait_log helper.log 'WaitLine -> HangUp' 15
-job=$(sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p' "$MSCB_RESULTS/helper.log" | head -n 1)
+job=$(accepted_job_ids "$MSCB_RESULTS/helper.log" | head -n 1)
 log "job $job"
 assert "helper: job failed with the reason" \
     wait_log helper.log "job $job: Dialing -> Failed \(dial script: no-answer on the last of $ATTEMPTS attempts\)" 90

@@ -14,7 +14,7 @@ SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "Ack sent" wait_log pppd-srv.log 'sent \[CBCP Ack' 30
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
-job=$(wait_log helper.log 'job accepted' 10 | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p')
+job=$(accepted_job)
 log "job $job (the caller is not answering yet: its modem port is closed, the call rings in the network)"
 assert "helper dials" wait_log pstn.jsonl '"event":"dial","line":"mA"' 30
 sleep 1

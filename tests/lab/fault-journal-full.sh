@@ -26,7 +26,7 @@ assert "no job accepted without a journal" bash -c "! grep -q 'job accepted' '$M
 grep -E 'journal|job ' "$MSCB_RESULTS/helper.log" | head -20
 stop_bg pppd-cli TERM; wait_bg pppd-cli 15 >/dev/null; wait_bg pppd-srv 20 >/dev/null
 mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-full.log"; mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-full.log"
-for j in $(sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p' "$MSCB_RESULTS/helper.log"); do mscbctl cancel "$j" >/dev/null 2>&1; done
+for j in $(accepted_job_ids "$MSCB_RESULTS/helper.log"); do mscbctl cancel "$j" >/dev/null 2>&1; done
 sleep 1
 
 log "--- space freed: a callback is accepted and journalled again"

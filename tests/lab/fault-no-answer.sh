@@ -13,7 +13,7 @@ SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "Ack sent" wait_log pppd-srv.log 'sent \[CBCP Ack' 30
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
-job=$(wait_log helper.log 'job accepted' 10 | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p')
+job=$(accepted_job)
 log "job $job"
 assert "job fails after the last attempt, reason logged" \
     wait_log helper.log "job $job: Dialing -> Failed \(dial script: no-answer on the last of 2 attempts\)" 90

@@ -13,7 +13,7 @@ start_caller pppd-cli callback "$CLI_NUMBER"
 assert "Ack sent" wait_log pppd-srv.log 'sent \[CBCP Ack' 30
 assert "pstn: no dial tone on mA" pstn_ctl nodialtone mA on
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
-job=$(wait_log helper.log 'job accepted' 10 | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p')
+job=$(accepted_job)
 log "job $job"
 t0=$(cut -d' ' -f1 /proc/uptime)
 assert "job fails with the reason no-dialtone" wait_log helper.log "job $job: .*-> Failed \(.*no-dialtone" 40

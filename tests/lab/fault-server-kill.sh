@@ -49,7 +49,7 @@ log "--- round 3: a normal call afterwards still gets its job"
 SRV_RECORD=0 start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "normal call: job handed to the helper" wait_log pppd-srv.log 'callback job .* handed to the helper' 30
-job=$(wait_log helper.log 'job accepted' 5 | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p')
+job=$(accepted_job 5)
 mscbctl cancel "$job" >"$MSCB_RESULTS/mscbctl-cancel.txt" 2>&1
 wait_bg pppd-cli 20 >/dev/null; wait_bg pppd-srv 20 >/dev/null
 lab_finish

@@ -34,7 +34,7 @@ for c in "${cases[@]}"; do
     mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/cases/$c.srv.log"
     # Positive cases leave a job waiting for its line (no connector here): cancel it so the next
     # case is admitted on the same modem.
-    for job in $(tail -n +"$((hfrom + 1))" "$MSCB_RESULTS/helper.log" | sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p'); do
+    for job in $(tail -n +"$((hfrom + 1))" "$MSCB_RESULTS/helper.log" | accepted_job_ids); do
         mscbctl cancel "$job" >>"$MSCB_RESULTS/cases/$c.cancel" 2>&1
     done
     if python3 "$PEER" check "$c" --wire "$MSCB_RESULTS/cases/$c.json" --srv-log "$MSCB_RESULTS/cases/$c.srv.log" \
