@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace mscb {
 namespace {
@@ -31,6 +32,25 @@ std::string describeChar(char c) {
 
 bool startsWith(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
+}
+
+// The network dials what follows a feature code as well ("#31#" hides the caller id, then
+// "0044..." goes abroad), so every digit run that starts a number or follows '*'/'#' must pass.
+std::optional<std::string> deniedPrefixIn(std::string_view canonical, const std::vector<std::string>& deny) {
+    for (std::size_t start = 0; start < canonical.size(); ++start) {
+        if (start > 0 && canonical[start - 1] != '*' && canonical[start - 1] != '#') {
+            continue;
+        }
+        const auto rest = canonical.substr(start);
+        for (const auto& prefix : deny) {
+            if (startsWith(rest, prefix)) {
+                return start == 0 ? "number starts with denied prefix " + prefix
+                                  : "number dials denied prefix " + prefix + " after a feature code at offset " +
+                                        std::to_string(start);
+            }
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -61,6 +81,11 @@ Result<DialNumber> checkDialNumber(std::string_view raw, const DialRules& rules,
             continue;
         }
         if (isDialDigit(c)) {
+            if ((c == '*' || c == '#') && source == NumberSource::Peer && !rules.peerFeatureCodes) {
+                return Error{"character " + describeChar(c) + " at offset " + std::to_string(i) +
+                                 " is a feature code; a caller's number must be digits only",
+                             "feature-code"};
+            }
             canonical.push_back(c);
             continue;
         }
@@ -95,10 +120,8 @@ Result<DialNumber> checkDialNumber(std::string_view raw, const DialRules& rules,
         return Error{"number has " + std::to_string(digits) + " digits, fewer than " +
                      std::to_string(rules.minDigits)};
     }
-    for (const auto& prefix : rules.denyPrefixes) {
-        if (startsWith(canonical, prefix)) {
-            return Error{"number starts with denied prefix " + prefix, "deny-prefix"};
-        }
+    if (const auto denied = deniedPrefixIn(canonical, rules.denyPrefixes)) {
+        return Error{*denied, "deny-prefix"};
     }
     if (!rules.allowPrefixes.empty() &&
         std::none_of(rules.allowPrefixes.begin(), rules.allowPrefixes.end(),

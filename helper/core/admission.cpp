@@ -7,6 +7,23 @@ namespace {
 constexpr Millis kHour{3600000};
 }
 
+std::string numberKey(const std::string& number) {
+    std::string digits;
+    for (char c : number) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+    }
+    return digits;
+}
+
+bool sameNumber(const std::string& a, const std::string& b) {
+    const auto ka = numberKey(a);
+    const auto kb = numberKey(b);
+    if (ka.empty() || kb.empty()) return ka == kb;
+    const auto& shorter = ka.size() <= kb.size() ? ka : kb;
+    const auto& longer = ka.size() <= kb.size() ? kb : ka;
+    return longer.compare(longer.size() - shorter.size(), shorter.size(), shorter) == 0;
+}
+
 void Admission::prune(std::deque<TimePoint>& window, TimePoint now) {
     while (!window.empty() && window.front() + kHour <= now) {
         window.pop_front();
@@ -50,17 +67,28 @@ Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint n
 
 Result<bool> Admission::checkNumber(const std::string& session, const std::string& number, TimePoint now) {
     if (draining_) return Error{"helper is shutting down"};
-    if (!reservations_.count(session)) return Error{"number check for session " + session + " without admit"};
-    return numberAllowed(number, now);
+    const auto it = reservations_.find(session);
+    if (it == reservations_.end()) return Error{"number check for session " + session + " without admit"};
+    auto allowed = numberAllowed(number, session, now);
+    // The vetted number is this session's from now on; a refused one frees what it held.
+    it->second.number = allowed ? number : std::string{};
+    return allowed;
 }
 
-Result<bool> Admission::numberAllowed(const std::string& number, TimePoint now) {
-    for (const auto& [session, e] : jobs_) {
-        if (e.number == number) return Error{"number already has a pending callback (" + session + ")", "pending"};
+Result<bool> Admission::numberAllowed(const std::string& number, const std::string& session, TimePoint now) {
+    for (const auto* table : {&jobs_, &reservations_}) {
+        for (const auto& [other, e] : *table) {
+            if (other == session || e.number.empty() || !sameNumber(e.number, number)) continue;
+            return Error{"number already has a pending callback (" + other + ")", "pending"};
+        }
     }
-    auto& numbers = numberWindow_[number];
-    prune(numbers, now);
-    if (numbers.size() >= limits_.numberPerHour) {
+    std::size_t recent = 0;
+    for (auto& [key, window] : numberWindow_) {
+        if (!sameNumber(key, number)) continue;
+        prune(window, now);
+        recent += window.size();
+    }
+    if (recent >= limits_.numberPerHour) {
         return Error{"number reached " + std::to_string(limits_.numberPerHour) + " callbacks per hour", "number-rate"};
     }
     return true;
@@ -82,9 +110,9 @@ Result<bool> Admission::acceptJob(const CallbackJob& job, TimePoint now) {
     if (it->second.user != job.user || it->second.line != job.line) {
         return Error{"job user/line differ from the admit of session " + job.session};
     }
-    if (auto number = numberAllowed(job.number, now); !number) return number;
+    if (auto number = numberAllowed(job.number, job.session, now); !number) return number;
     if (auto user = userAllowed(job.user, now); !user) return user;
-    numberWindow_[job.number].push_back(now);
+    numberWindow_[numberKey(job.number)].push_back(now);
     userWindow_[job.user].push_back(now);
     jobs_[job.session] = Entry{job.user, job.line, job.number};
     reservations_.erase(it);

@@ -14,6 +14,13 @@
 
 namespace mscb::helper {
 
+/// What the limits compare: the digits of a number, without '*', '#' and pauses, so feature
+/// codes and decorations (`5551234#`, `*675551234`) do not make a new number.
+std::string numberKey(const std::string& number);
+/// Whether two numbers ring the same phone as far as the limits can tell: equal keys, or one
+/// key ends with the other (`*67` + `5551234`, a trunk prefix + `5551234`).
+bool sameNumber(const std::string& a, const std::string& b);
+
 struct AdmissionLimits {
     unsigned maxJobs = 4;        ///< admitted + running jobs, all lines together
     unsigned userPerHour = 4;    ///< accepted jobs per user in any 60 minutes
@@ -31,8 +38,10 @@ public:
     /// A `job`: needs the reservation of the same session (same user and line), then checks
     /// the number's rules. On success the reservation becomes a pending job.
     Result<bool> acceptJob(const CallbackJob& job, TimePoint now);
-    /// Would a job for `number` from this admitted session be accepted now? (Asked before the
-    /// CBCP Ack; acceptJob checks again.)
+    /// Would a job for `number` from this admitted session be accepted now? Asked before the
+    /// CBCP Ack: a yes reserves the number for this session (no other session can be Acked for
+    /// the same phone, or for the last slot of its hourly budget) until its job comes or its
+    /// connection closes.
     Result<bool> checkNumber(const std::string& session, const std::string& number, TimePoint now);
     /// Restores a journaled job as pending (no rate checks: it was accepted before).
     void restoreJob(const CallbackJob& job);
@@ -54,9 +63,10 @@ private:
         std::string number;
     };
     static void prune(std::deque<TimePoint>& window, TimePoint now);
-    /// The checks a number (no other pending job, hourly limit) and a user (hourly limit) must
-    /// pass, both before the Ack (checkNumber, admit) and when the job comes (acceptJob).
-    Result<bool> numberAllowed(const std::string& number, TimePoint now);
+    /// The checks a number (no other pending or reserved job, hourly limit) and a user (hourly
+    /// limit) must pass, both before the Ack (checkNumber, admit) and when the job comes
+    /// (acceptJob). `session`'s own reservation does not count against it.
+    Result<bool> numberAllowed(const std::string& number, const std::string& session, TimePoint now);
     Result<bool> userAllowed(const std::string& user, TimePoint now);
     void compact(TimePoint now);
 
@@ -65,7 +75,7 @@ private:
     std::map<std::string, Entry> reservations_;  // by session
     std::map<std::string, Entry> jobs_;          // by session
     std::map<std::string, std::deque<TimePoint>> userWindow_;
-    std::map<std::string, std::deque<TimePoint>> numberWindow_;
+    std::map<std::string, std::deque<TimePoint>> numberWindow_;  // by numberKey()
     std::set<std::int32_t> returnCalls_;
 };
 

@@ -163,6 +163,12 @@ private:
             config_.rules.internationalPrefix = std::string(v);
             return true;
         }
+        if (key == "caller-feature-codes") {
+            // The helper re-checks every number: it must agree with mscb-number-feature-codes.
+            if (v != "yes" && v != "no") return Error{"caller-feature-codes must be yes or no"};
+            config_.rules.peerFeatureCodes = v == "yes";
+            return true;
+        }
         if (key == "allow-prefixes") return setPrefixes(config_.rules.allowPrefixes);
         if (key == "deny-prefixes") return setPrefixes(config_.rules.denyPrefixes);
         return Error{"unknown key '" + std::string(key) + "'"};

@@ -130,6 +130,69 @@ TEST_F(AnAdmission, RefusesAPppdOnAReturnCall) {
     EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now));
 }
 
+// Review finding: limits compared numbers as strings, so one phone written three ways got three
+// budgets and could be pending three times.
+TEST_F(AnAdmission, LimitsKeyOnTheDigitsThatRingThePhone) {
+    Admission wide{AdmissionLimits{10, 10, 1}};
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    ASSERT_TRUE(wide.admit(a, true, now));
+    ASSERT_TRUE(wide.acceptJob(job(a, "5551234"), now));
+    for (const char* same : {"5551234#", "*675551234", "*70,5551234", "15551234"}) {
+        const auto b = admit("b", "/dev/ttyS1", std::string("p-") + same);
+        ASSERT_TRUE(wide.admit(b, true, now));
+        EXPECT_EQ(wide.checkNumber(b.session, same, now).kind(), "pending") << same;
+        EXPECT_EQ(wide.acceptJob(job(b, same), now).kind(), "pending") << same;
+        wide.dropReservation(b.session);
+    }
+    wide.jobFinished(a.session);
+    for (const char* same : {"5551234#", "*675551234"}) {
+        const auto b = admit("b", "/dev/ttyS1", std::string("r-") + same);
+        ASSERT_TRUE(wide.admit(b, true, now));
+        EXPECT_EQ(wide.checkNumber(b.session, same, now).kind(), "number-rate") << same;
+        wide.dropReservation(b.session);
+    }
+    const auto c = admit("c", "/dev/ttyS1", "s3");
+    ASSERT_TRUE(wide.admit(c, true, now));
+    EXPECT_TRUE(wide.checkNumber(c.session, "5551235", now));  // another phone
+}
+
+TEST(NumberKey, KeepsOnlyDigitsAndMatchesBySuffix) {
+    EXPECT_EQ(numberKey("*67#555,W1234"), "675551234");
+    EXPECT_TRUE(sameNumber("5551234", "*675551234"));
+    EXPECT_TRUE(sameNumber("5551234#", "5551234"));
+    EXPECT_FALSE(sameNumber("5551234", "5551243"));
+    EXPECT_FALSE(sameNumber("5551234", "55512345"));
+}
+
+// Review finding: a number vetted before the Ack reserved nothing, so two callers could both be
+// Acked for one phone (or the last slot of its hourly budget) and the second job was refused
+// after the caller had been told "callback agreed".
+TEST_F(AnAdmission, AVettedNumberIsReservedUntilItsJobComes) {
+    Admission wide{AdmissionLimits{10, 10, 1}};
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    const auto b = admit("b", "/dev/ttyS1", "s2");
+    ASSERT_TRUE(wide.admit(a, true, now));
+    ASSERT_TRUE(wide.admit(b, true, now));
+    ASSERT_TRUE(wide.checkNumber(a.session, "5279651", now));
+    EXPECT_TRUE(wide.checkNumber(a.session, "5279651", now));  // asking again is fine
+    EXPECT_EQ(wide.checkNumber(b.session, "5279651", now).kind(), "pending");
+    EXPECT_TRUE(wide.acceptJob(job(a, "5279651"), now));  // a was told yes: a is called
+}
+
+TEST_F(AnAdmission, AReservationEndsWithItsConnectionOrAnotherNumber) {
+    const auto a = admit("a", "/dev/ttyS0", "s1");
+    const auto b = admit("b", "/dev/ttyS1", "s2");
+    ASSERT_TRUE(adm.admit(a, true, now));
+    ASSERT_TRUE(adm.admit(b, true, now));
+    ASSERT_TRUE(adm.checkNumber(a.session, "5279651", now));
+    ASSERT_FALSE(adm.checkNumber(b.session, "5279651", now));
+    ASSERT_TRUE(adm.checkNumber(a.session, "5279652", now));  // a's caller named another number
+    EXPECT_TRUE(adm.checkNumber(b.session, "5279651", now));
+    adm.dropReservation(b.session);  // b's pppd hung up before its job
+    ASSERT_TRUE(adm.admit(admit("c", "/dev/ttyS1", "s3"), true, now));
+    EXPECT_TRUE(adm.checkNumber("s3", "5279651", now));
+}
+
 TEST_F(AnAdmission, RestoredJobsBlockTheirUserAndNumber) {
     const auto a = admit("a", "/dev/ttyS0", "s1");
     adm.restoreJob(job(a, "5279651"));

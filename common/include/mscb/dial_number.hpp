@@ -32,6 +32,10 @@ struct DialRules {
     std::vector<std::string> denyPrefixes = defaultDenyPrefixes();
     /// ',' and 'W' dial pauses, accepted only in NumberSource::Operator numbers when set.
     bool operatorPauses = false;
+    /// '*' and '#' in a caller's (NumberSource::Peer) number. Off: a caller names digits only,
+    /// since feature codes defeat prefix rules (`*67` + `0044...`, `*72` call forwarding,
+    /// `**21*...#` GSM forwarding). Operator numbers (presets, RADIUS) may always carry them.
+    bool peerFeatureCodes = false;
 
     /// International access codes and emergency codes: denied unless the operator says otherwise.
     static std::vector<std::string> defaultDenyPrefixes();
@@ -43,6 +47,8 @@ struct DialNumber {
 };
 
 /// Canonicalise and validate; the Error's reason names the rule and the offending character.
+/// Deny prefixes are matched at the start of the number and after every '*' or '#' (the digits
+/// a feature code is followed by are dialled too: `#31#0044...` is international).
 Result<DialNumber> checkDialNumber(std::string_view raw, const DialRules& rules,
                                    NumberSource source = NumberSource::Peer);
 
