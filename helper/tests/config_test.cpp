@@ -65,6 +65,15 @@ TEST(AConfig, ParsesTheShippedExample) {
     EXPECT_EQ(c->modems.size(), 2u);
 }
 
+TEST(AConfig, CallerFeatureCodesAreOffUnlessSaid) {
+    auto off = parseConfig("[modem a]\ndevice = /dev/ttyS0\n", "helper.conf");
+    ASSERT_TRUE(off) << off.reason();
+    EXPECT_FALSE(off->rules.peerFeatureCodes);
+    auto on = parseConfig("caller-feature-codes = yes\n[modem a]\ndevice = /dev/ttyS0\n", "helper.conf");
+    ASSERT_TRUE(on) << on.reason();
+    EXPECT_TRUE(on->rules.peerFeatureCodes);
+}
+
 struct Bad {
     const char* text;
     const char* error;
@@ -99,6 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"[dialer]\n", "helper.conf:1: unknown section (expected [modem NAME])"},
         Bad{"deny-prefixes = 00,x\n", "helper.conf:1: prefix x has 'x' (digits, '*' and '#' only)"},
         Bad{"max-jobs = 2\x01\n", "helper.conf:1: non-printable character"},
+        Bad{"caller-feature-codes = 1\n", "helper.conf:1: caller-feature-codes must be yes or no"},
         Bad{"max-jobs = 2\n", "helper.conf: no [modem NAME] section"},
         Bad{"[modem a]\nhangup = dtr\n", "helper.conf: modem 'a' has neither device nor udev-match"},
         Bad{"[modem a]\ndevice = /dev/ttyS0\n[modem b]\ndevice = /dev/ttyS0\n",
