@@ -132,6 +132,58 @@ TEST(PolicyLookup, UserEntryBeatsFileDefaultBeatsOptionDefault) {
     EXPECT_EQ(lookupPolicy(noDefault, "Alice", optionDefault).kind, PolicyKind::User);  // exact match
 }
 
+TEST(UserFoldSpec, ParsesTheDocumentedValues) {
+    EXPECT_FALSE(parseUserFold("none")->ignoreCase);
+    EXPECT_TRUE(parseUserFold("case")->ignoreCase);
+    EXPECT_TRUE(parseUserFold("realm")->stripRealm);
+    const auto both = parseUserFold("realm,case");
+    ASSERT_TRUE(both);
+    EXPECT_TRUE(both->ignoreCase && both->stripRealm);
+    for (const char* bad : {"", "CASE", "case,case", "case,", "none,case", "domain"}) {
+        EXPECT_FALSE(parseUserFold(bad)) << bad;
+    }
+}
+
+TEST(UserFoldSpec, FoldsCaseAndBothRealmForms) {
+    const UserFold both{true, true};
+    EXPECT_EQ(foldUserName("ALICE@Example.ORG", both), "alice");
+    EXPECT_EQ(foldUserName("CORP\\Alice", both), "alice");
+    EXPECT_EQ(foldUserName("@realm", both), "@realm");  // never the empty name
+    EXPECT_EQ(foldUserName("Alice@x", UserFold{}), "Alice@x");
+    EXPECT_TRUE(sameUser("alice", "Alice", UserFold{true, false}));
+    EXPECT_FALSE(sameUser("alice", "Alice", UserFold{}));
+}
+
+// Review finding: names were matched exactly, so `ALICE` or `alice@realm` (accepted by many
+// RADIUS/LDAP back ends) missed `alice ... secure` and fell through to a laxer default.
+TEST(PolicyLookup, SecureHoldsHoweverTheNameIsSpelled) {
+    auto table = parsePolicyFile("alice preset 5551234 secure\nbob user\n* none\n", DialRules{});
+    ASSERT_TRUE(table) << table.reason();
+    const UserPolicy optionDefault;
+    for (const char* spelling : {"alice", "ALICE", "Alice", "alice@corp.example", "CORP\\alice", "ALICE@x"}) {
+        const auto& policy = lookupPolicy(*table, spelling, optionDefault);  // no folding configured
+        EXPECT_EQ(policy.kind, PolicyKind::Preset) << spelling;
+        EXPECT_TRUE(policy.mandatory) << spelling;
+    }
+    // A non-mandatory entry is only reached by folding the operator turned on.
+    EXPECT_EQ(lookupPolicy(*table, "BOB", optionDefault).kind, PolicyKind::None);
+    EXPECT_EQ(lookupPolicy(*table, "BOB", optionDefault, UserFold{true, false}).kind, PolicyKind::User);
+    EXPECT_EQ(lookupPolicy(*table, "bob@corp", optionDefault, UserFold{true, false}).kind, PolicyKind::None);
+    EXPECT_EQ(lookupPolicy(*table, "bob@corp", optionDefault, UserFold{false, true}).kind, PolicyKind::User);
+}
+
+TEST(PolicyLookup, AnExactEntryWinsAndTheMatchSaysWhy) {
+    auto table = parsePolicyFile("Alice user\nalice preset 5551234 secure\n", DialRules{});
+    ASSERT_TRUE(table) << table.reason();
+    const UserPolicy optionDefault;
+    EXPECT_EQ(lookupPolicy(*table, "Alice", optionDefault).kind, PolicyKind::User);
+    // Two entries fold together: the mandatory one wins, whatever their order.
+    const auto folded = matchPolicy(*table, "ALICE", optionDefault, UserFold{true, false});
+    EXPECT_EQ(folded.policy->kind, PolicyKind::Preset);
+    EXPECT_NE(folded.how.find("entry 'alice'"), std::string::npos) << folded.how;
+    EXPECT_EQ(matchPolicy(*table, "carol", optionDefault).how, "mscb-default");
+}
+
 TEST(PolicyDescribe, ReadsLikeTheSpec) {
     EXPECT_EQ(describePolicy(spec("preset 555-1234 secure")), "preset 5551234 mandatory");
     EXPECT_EQ(describePolicy(spec("list 5551111,5552222")), "list 5551111,5552222 optional");

@@ -212,20 +212,42 @@ TEST_F(ACbcpServer, NoCallbackChosenStartsNetworks) {
     EXPECT_FALSE(host.timerArmed);
 }
 
-TEST_F(ACbcpServer, DelayIsClampedToMinAndMax) {
+TEST_F(ACbcpServer, DelayIsClampedToMinAndMaxAndTheAckSaysSo) {
     config.delayMin = 10;
     config.delayMax = 20;
     start(userOffer());
     receive("02 01 00 10 02 0c 05 01 35 35 35 31 32 33 34 00");  // pppd client: 5 s
     EXPECT_EQ(host.armed->delaySeconds, 10U);
     EXPECT_EQ(host.armed->peerDelay, 5);
-    // The Ack still echoes the caller's own delay byte (MS-CBCP §3.2).
-    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 05 01 35 35 35 31 32 33 34 00");
+    // Review finding: the Ack promised one delay and the helper waited another. The Ack states
+    // the delay that will be waited (0x0a), everything else is the caller's bytes.
+    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 0a 01 35 35 35 31 32 33 34 00");
 
     host = RecordingHost{};
     start(userOffer());
-    receive("02 01 00 10 02 0c ff 01 35 35 35 31 32 33 34 00");
+    receive("02 01 00 10 02 0c 78 01 35 35 35 31 32 33 34 00");  // 120 s, above delay-max
     EXPECT_EQ(host.armed->delaySeconds, 20U);
+    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 14 01 35 35 35 31 32 33 34 00");
+    // A lost Ack is repeated with the same promise.
+    receive("02 01 00 10 02 0c 78 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 14 01 35 35 35 31 32 33 34 00");
+}
+
+TEST_F(ACbcpServer, AckEchoesADelayInsideTheLimitsUnchanged) {
+    start(userOffer());  // 5..60
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");  // Windows: 12 s
+    EXPECT_EQ(host.sent.back(), "03 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_EQ(host.armed->delaySeconds, 12U);
+}
+
+TEST(AckOption, GainsADelayOctetWhenTheCallerSentNone) {
+    auto response = mscb::core::parseCbcpPacket(hex("02 01 00 06 03 02"));  // admin, no delay octet
+    ASSERT_TRUE(response);
+    Agreement agreement;
+    agreement.type = CallbackType::Admin;
+    agreement.delaySeconds = 5;
+    const auto ack = ackOptionFor(response->options[0], agreement);
+    EXPECT_EQ(toHex(serializeCbcp(CbcpCode::Ack, 1, {ack})), "03 01 00 07 03 03 05");
 }
 
 TEST_F(ACbcpServer, AdminResponseUsesThePresetNumber) {

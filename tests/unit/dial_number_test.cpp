@@ -76,7 +76,52 @@ TEST(DialNumber, VisualSeparatorsAreRemoved) {
     EXPECT_EQ(checkDialNumber("527-9651", rules)->canonical, "5279651");
     EXPECT_EQ(checkDialNumber("(030) 123 456.78", rules)->canonical, "03012345678");
     EXPECT_EQ(checkDialNumber(" 555 1234 ", rules)->canonical, "5551234");
-    EXPECT_EQ(checkDialNumber("*70#5551234", rules)->canonical, "*70#5551234");
+    EXPECT_EQ(checkDialNumber("*70#5551234", rules, NumberSource::Operator)->canonical, "*70#5551234");
+}
+
+// Review finding (toll fraud): '*' and '#' anywhere in a caller's number and a deny check on the
+// leading characters only let these through to chat.
+class CallerFeatureCode : public ::testing::TestWithParam<HostileCase> {};
+
+TEST_P(CallerFeatureCode, IsRefusedFromACallerByDefault) {
+    DialRules rules;  // default deny list 00, 011, 112, 911, 999
+    auto result = checkDialNumber(GetParam().raw, rules, NumberSource::Peer);
+    ASSERT_FALSE(result) << GetParam().name << " became " << result->canonical;
+    EXPECT_EQ(result.kind(), "feature-code") << result.reason();
+    EXPECT_NE(result.reason().find("digits only"), std::string::npos) << result.reason();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Review, CallerFeatureCode,
+    ::testing::Values(HostileCase{"HideIdThenInternational", "*670044201234567"},
+                      HostileCase{"GsmHideIdThenInternational", "#31#0044201234567"},
+                      HostileCase{"HideIdThenEmergency", "*67911"},
+                      HostileCase{"NanpForwardAbroad", "*72011441234567"},
+                      HostileCase{"GsmForwardAll", "**21*00441234567#"},
+                      HostileCase{"TrailingHash", "5551234#"},
+                      HostileCase{"StarInside", "555*1234"}),
+    [](const ::testing::TestParamInfo<HostileCase>& row) { return std::string(row.param.name); });
+
+TEST(DialNumber, FeatureCodesFromACallerOnlyWhenTheOperatorOptsIn) {
+    DialRules rules;
+    rules.peerFeatureCodes = true;
+    EXPECT_EQ(checkDialNumber("*70#5551234", rules, NumberSource::Peer)->canonical, "*70#5551234");
+}
+
+TEST(DialNumber, DeniedPrefixesAreFoundAfterEveryFeatureCode) {
+    DialRules rules;
+    rules.peerFeatureCodes = true;  // even where the operator allows feature codes
+    for (const char* raw : {"#31#0044201234567", "**21*00441234567#", "*70#911", "#31#1125551"}) {
+        for (auto source : {NumberSource::Peer, NumberSource::Operator}) {
+            auto result = checkDialNumber(raw, rules, source);
+            ASSERT_FALSE(result) << raw << " became " << result->canonical;
+            EXPECT_EQ(result.kind(), "deny-prefix") << raw;
+            EXPECT_NE(result.reason().find("after a feature code"), std::string::npos) << result.reason();
+        }
+    }
+    // A digit run inside the number is not a new number: 5550012 is not international.
+    EXPECT_TRUE(checkDialNumber("5550012", rules, NumberSource::Peer));
+    EXPECT_TRUE(checkDialNumber("*705550012", rules, NumberSource::Operator));
 }
 
 TEST(DialNumber, PlusNeedsAnInternationalPrefix) {

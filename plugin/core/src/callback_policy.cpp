@@ -253,15 +253,84 @@ Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rule
     return table;
 }
 
-const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
-                               const UserPolicy& optionDefault) {
+Result<UserFold> parseUserFold(std::string_view spec) {
+    UserFold fold;
+    if (spec == "none") return fold;
+    std::string_view rest = spec;
+    while (true) {
+        const auto comma = rest.find(',');
+        const auto word = rest.substr(0, comma);
+        if (word == "case" && !fold.ignoreCase) {
+            fold.ignoreCase = true;
+        } else if (word == "realm" && !fold.stripRealm) {
+            fold.stripRealm = true;
+        } else {
+            return Error{"'" + escapeForLog(spec) + "' is not one of none, case, realm, case,realm"};
+        }
+        if (comma == std::string_view::npos) break;
+        rest = rest.substr(comma + 1);
+    }
+    return fold;
+}
+
+std::string foldUserName(std::string_view name, UserFold fold) {
+    if (fold.stripRealm) {
+        // NAI form (RFC 7542) `user@realm`, and Windows' `DOMAIN\user`; a name that is only a
+        // realm keeps its text, so it cannot become the empty name.
+        if (const auto at = name.rfind('@'); at != std::string_view::npos && at > 0) name = name.substr(0, at);
+        if (const auto slash = name.find('\\'); slash != std::string_view::npos && slash + 1 < name.size()) {
+            name = name.substr(slash + 1);
+        }
+    }
+    std::string folded(name);
+    if (fold.ignoreCase) {
+        for (auto& c : folded) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return folded;
+}
+
+bool sameUser(std::string_view a, std::string_view b, UserFold fold) {
+    return foldUserName(a, fold) == foldUserName(b, fold);
+}
+
+PolicyMatch matchPolicy(const PolicyTable& table, std::string_view user, const UserPolicy& optionDefault,
+                        UserFold fold) {
     if (const auto it = table.users.find(user); it != table.users.end()) {
-        return it->second;
+        return {&it->second, "entry '" + escapeForLog(it->first) + "'"};
+    }
+    // Several entries can fold to one name (`Alice` and `alice`): the first mandatory one wins,
+    // else the first in name order, so the result never depends on anything but the file.
+    const auto folded = [&](UserFold how) -> const std::pair<const std::string, UserPolicy>* {
+        const auto key = foldUserName(user, how);
+        const std::pair<const std::string, UserPolicy>* first = nullptr;
+        for (const auto& entry : table.users) {
+            if (foldUserName(entry.first, how) != key) continue;
+            if (entry.second.mandatory) return &entry;
+            if (!first) first = &entry;
+        }
+        return first;
+    };
+    if (fold.ignoreCase || fold.stripRealm) {
+        if (const auto* entry = folded(fold)) {
+            return {&entry->second, "entry '" + escapeForLog(entry->first) + "' (mscb-user-fold)"};
+        }
+    }
+    // The secure guarantee does not depend on the operator having turned folding on: a spelling
+    // the back end accepted for a secure user must not fall through to a laxer default.
+    if (const auto* entry = folded(UserFold{true, true}); entry && entry->second.mandatory) {
+        return {&entry->second, "entry '" + escapeForLog(entry->first) + "' (mandatory; name matched ignoring case and realm)"};
     }
     if (table.defaultEntry) {
-        return *table.defaultEntry;
+        return {&*table.defaultEntry, "default entry '*'"};
     }
-    return optionDefault;
+    return {&optionDefault, "mscb-default"};
+}
+
+const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
+                               const UserPolicy& optionDefault, UserFold fold) {
+    return *matchPolicy(table, user, optionDefault, fold).policy;
 }
 
 DialRules rulesFor(const UserPolicy& policy, const DialRules& global) {

@@ -127,7 +127,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
         // one never changes what was agreed (a caller cannot redirect the callback).
         if (packet.options.size() == 1 && packet.options[0].raw == acceptedOption_) {
             host_.log(LogLevel::Debug, "duplicate Response id " + std::to_string(packet.id) + ", re-Ack");
-            host_.sendCbcp(serializeCbcp(CbcpCode::Ack, packet.id, packet.options));
+            host_.sendCbcp(serializeCbcp(CbcpCode::Ack, packet.id, {ackOption_}));
         } else {
             drop("Response after Ack differs from the accepted one");
         }
@@ -205,7 +205,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
     agreement.delaySeconds = std::clamp<std::uint32_t>(agreement.peerDelay, config_.delayMin,
                                                       std::max(config_.delayMin, config_.delayMax));
     agreement.ackId = packet.id;
-    acknowledge(packet);
+    acknowledge(packet, agreement);
     agreement_ = agreement;
     if (option.type == CallbackType::NoCallback) {
         transition(ServerState::NoCallback, "caller chose no callback");
@@ -219,12 +219,32 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
     host_.armTimer(config_.ackWait);
 }
 
-void CbcpServer::acknowledge(const CbcpPacket& response) {
+void CbcpServer::acknowledge(const CbcpPacket& response, const Agreement& agreement) {
     host_.cancelTimer();
     acceptedOption_ = response.options[0].raw;
+    ackOption_ = ackOptionFor(response.options[0], agreement);
     // MS-CBCP §3.2: the Ack carries the Response's id, delay and address. (The seed's Cisco
     // Acked with a fresh id; its Windows client tolerated it, we do not rely on that.)
-    host_.sendCbcp(serializeCbcp(CbcpCode::Ack, response.id, response.options));
+    host_.sendCbcp(serializeCbcp(CbcpCode::Ack, response.id, {ackOption_}));
+}
+
+CbcpOption ackOptionFor(const CbcpOption& accepted, const Agreement& agreement) {
+    // Deviation from MS-CBCP §3.2 (the Ack echoes the Response's delay): when mscb-delay-min/-max
+    // move the caller's delay, the Ack states the delay mscb will wait, so what the caller is told
+    // is what happens. Type, address and layout stay the caller's bytes.
+    CbcpOption ack = accepted;
+    if (accepted.type == CallbackType::NoCallback || agreement.delaySeconds == accepted.delay) {
+        return ack;
+    }
+    const auto delay = static_cast<std::uint8_t>(agreement.delaySeconds);
+    ack.delay = delay;
+    if (accepted.hasDelay && ack.raw.size() >= 3) {
+        ack.raw[2] = delay;  // Type, Length, Delay
+    } else {
+        ack.hasDelay = true;
+        ack.raw.clear();  // re-encoded with a delay octet
+    }
+    return ack;
 }
 
 void CbcpServer::reRequest(const std::string& why) {

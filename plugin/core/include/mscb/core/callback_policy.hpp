@@ -77,9 +77,37 @@ struct PolicyTable {
 /// Parses the whole file; the first bad line fails it with "line N: reason".
 Result<PolicyTable> parsePolicyFile(std::string_view text, const DialRules& rules);
 
-/// Precedence: per-user entry > the file's default entry > the pppd option default.
+/// How an authenticated name is matched against the users file (`mscb-user-fold`). RADIUS and
+/// LDAP back ends often accept `ALICE`, `alice@realm` or `REALM\alice` for `alice`.
+struct UserFold {
+    bool ignoreCase = false;   ///< ASCII letters compare without case
+    bool stripRealm = false;   ///< `alice@realm` and `REALM\alice` are `alice`
+};
+
+/// "none", "case", "realm", "case,realm" (either order).
+Result<UserFold> parseUserFold(std::string_view spec);
+
+/// The name as `fold` compares it.
+std::string foldUserName(std::string_view name, UserFold fold);
+
+/// Whether two names are the same user under `fold`.
+bool sameUser(std::string_view a, std::string_view b, UserFold fold);
+
+/// Which policy applies to a user, and why (for the log).
+struct PolicyMatch {
+    const UserPolicy* policy = nullptr;
+    std::string how;  ///< "entry 'alice'", "entry 'alice' (folded: case)", "default entry", ...
+};
+
+/// Precedence: the user's own entry (exact, then under `fold`) > the file's default entry > the
+/// pppd option default. Whatever `fold` says, a name that matches a mandatory or secure entry
+/// once case and realm are ignored gets that entry: `secure` holds however the name is spelled.
+PolicyMatch matchPolicy(const PolicyTable& table, std::string_view user, const UserPolicy& optionDefault,
+                        UserFold fold = {});
+
+/// matchPolicy's policy.
 const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
-                               const UserPolicy& optionDefault);
+                               const UserPolicy& optionDefault, UserFold fold = {});
 
 /// One-line description for logs: "preset 5551234 secure".
 std::string describePolicy(const UserPolicy& policy);

@@ -39,7 +39,7 @@ struct Agreement {
     CallbackType type = CallbackType::User;
     std::string number;              ///< canonical, through the firewall
     std::uint8_t peerDelay = 0;      ///< what the caller asked for
-    std::uint32_t delaySeconds = 0;  ///< what we will wait: clamp(peerDelay, min, max)
+    std::uint32_t delaySeconds = 0;  ///< what we will wait, and what the Ack says: clamp(peerDelay, min, max)
     std::uint8_t ackId = 0;
 };
 
@@ -75,6 +75,10 @@ public:
     }
 };
 
+/// The option an Ack carries for the accepted Response option: the caller's bytes, with the
+/// delay octet set to the delay that will be waited (`agreement.delaySeconds`).
+CbcpOption ackOptionFor(const CbcpOption& accepted, const Agreement& agreement);
+
 class CbcpServer {
 public:
     CbcpServer(ServerConfig config, ServerHost& host);
@@ -101,7 +105,7 @@ private:
     void reRequest(const std::string& why);
     /// Stops offering what `type` was agreed on (number refused), then asks again.
     void withdraw(CallbackType type, const std::string& number, const std::string& why);
-    void acknowledge(const CbcpPacket& response);
+    void acknowledge(const CbcpPacket& response, const Agreement& agreement);
     void drop(const std::string& why);
     void fail(const std::string& why);
     [[nodiscard]] bool idWasSent(std::uint8_t id) const;
@@ -116,6 +120,7 @@ private:
     unsigned dropped_ = 0;
     std::optional<Agreement> agreement_;
     std::vector<std::uint8_t> acceptedOption_;  ///< raw option bytes of the accepted Response
+    CbcpOption ackOption_;                      ///< what the Ack (and any re-Ack) carries
 };
 
 }  // namespace mscb::core
