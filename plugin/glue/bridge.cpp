@@ -75,6 +75,7 @@ Result<DialRules> rulesFrom(const mscb_settings& s) {
         }
         rules.internationalPrefix = s.number_plus;
     }
+    rules.peerFeatureCodes = s.number_feature_codes != 0;
     if (s.number_allow) {
         auto allow = parsePrefixList(s.number_allow);
         if (!allow) {
@@ -112,8 +113,8 @@ CallbackKind kindOf(core::CallbackType type) {
 class Plugin final : public core::ServerHost {
 public:
     Plugin(const mscb_host_ops& ops, const mscb_settings& settings, DialRules rules,
-           core::UserPolicy optionDefault, core::PolicyTable table)
-        : ops_(ops), optionDefault_(std::move(optionDefault)), table_(std::move(table)) {
+           core::UserPolicy optionDefault, core::PolicyTable table, core::UserFold fold)
+        : ops_(ops), optionDefault_(std::move(optionDefault)), table_(std::move(table)), fold_(fold) {
         config_.rules = std::move(rules);
         if (settings.restart_ms > 0) config_.restart = std::chrono::milliseconds(settings.restart_ms);
         if (settings.max_requests > 0) config_.maxRequests = static_cast<unsigned>(settings.max_requests);
@@ -179,7 +180,8 @@ public:
             return MSCB_STOCK;
         }
         // Precedence: RADIUS reply > per-user entry > the file's default entry > pppd options.
-        core::UserPolicy policy = core::lookupPolicy(table_, peer, optionDefault_);
+        const auto match = core::matchPolicy(table_, peer, optionDefault_, fold_);
+        core::UserPolicy policy = *match.policy;
         if (!radius_.empty()) {
             auto fromRadius = core::callbackFromRadius(radius_, table_.places, config_.rules);
             for (const auto& note : fromRadius.notes) {
@@ -226,7 +228,7 @@ public:
             return refuse("user " + who + " must be called back but callback is not possible: " + why);
         }
         log(core::LogLevel::Info, "user " + who + " on " + line + " asked for callback; policy " +
-                                      core::describePolicy(policy) + " (" + policy.source + ")" +
+                                      core::describePolicy(policy) + " (" + policy.source + ", " + match.how + ")" +
                                       (why.empty() ? "" : "; " + why) +
                                       "; session " + session_);
         return MSCB_RUN_CBCP;
@@ -364,6 +366,7 @@ private:
     core::ServerConfig config_;
     core::UserPolicy optionDefault_;
     core::PolicyTable table_;
+    core::UserFold fold_;
     std::string helperSocket_;
     std::string connector_;
     bool callbackLegOption_ = false;
@@ -413,6 +416,16 @@ Result<core::PolicyTable> loadUsersFile(const char* path, const DialRules& rules
     return table;
 }
 
+// At option time a number can only be checked for its form: the number rules (mscb-number-plus,
+// -deny, -max, ...) may come on a later line. mscb_core_configure checks again with them.
+DialRules syntaxOnlyRules() {
+    DialRules rules;
+    rules.maxDigits = 32;              // the largest mscb-number-max
+    rules.internationalPrefix = "0";   // any: '+' numbers are well-formed
+    rules.denyPrefixes.clear();
+    return rules;
+}
+
 }  // namespace
 }  // namespace mscb::glue
 
@@ -423,7 +436,7 @@ extern "C" {
 
 int mscb_core_check_policy(const char* spec, char* err, size_t errlen) {
     return guarded("check_policy", [&] {
-        auto policy = mscb::core::parsePolicySpec(spec ? spec : "", mscb::DialRules{});
+        auto policy = mscb::core::parsePolicySpec(spec ? spec : "", mscb::glue::syntaxOnlyRules());
         if (!policy) mscb::glue::copyError(policy.reason(), err, errlen);
         return policy ? 0 : -1;
     }, [] { return -1; });
@@ -439,9 +452,17 @@ int mscb_core_check_prefixes(const char* list, char* err, size_t errlen) {
 
 int mscb_core_check_users_file(const char* path, char* err, size_t errlen) {
     return guarded("check_users_file", [&] {
-        auto table = mscb::glue::loadUsersFile(path, mscb::DialRules{});
+        auto table = mscb::glue::loadUsersFile(path, mscb::glue::syntaxOnlyRules());
         if (!table) mscb::glue::copyError(table.reason(), err, errlen);
         return table ? 0 : -1;
+    }, [] { return -1; });
+}
+
+int mscb_core_check_user_fold(const char* spec, char* err, size_t errlen) {
+    return guarded("check_user_fold", [&] {
+        auto fold = mscb::core::parseUserFold(spec ? spec : "");
+        if (!fold) mscb::glue::copyError(fold.reason(), err, errlen);
+        return fold ? 0 : -1;
     }, [] { return -1; });
 }
 
@@ -471,7 +492,13 @@ int mscb_core_configure(const mscb_host_ops* ops, const mscb_settings* settings,
             mscb::glue::copyError("mscb-delay-min is larger than mscb-delay-max", err, errlen);
             return -1;
         }
-        thePlugin = std::make_unique<mscb::glue::Plugin>(*ops, *settings, *rules, *optionDefault, std::move(table));
+        auto fold = mscb::core::parseUserFold(settings->user_fold ? settings->user_fold : "none");
+        if (!fold) {
+            mscb::glue::copyError("mscb-user-fold: " + fold.reason(), err, errlen);
+            return -1;
+        }
+        thePlugin = std::make_unique<mscb::glue::Plugin>(*ops, *settings, *rules, *optionDefault, std::move(table),
+                                                         *fold);
         return 0;
     }, [&] {
         mscb::glue::copyError("internal error while configuring", err, errlen);

@@ -49,6 +49,8 @@ struct mscb_settings {
 	int callback_leg;
 	const char *expect_user;
 	int radius_loaded; /* radius.so is in this pppd: callback may come from RADIUS */
+	int number_feature_codes; /* callers may name '*' and '#' (mscb-number-feature-codes) */
+	const char *user_fold;    /* how user names are compared (mscb-user-fold) */
 };
 
 /* Results of mscb_core_auth_up. */
@@ -58,10 +60,12 @@ enum mscb_auth_verdict {
 	MSCB_REFUSE = 2    /* enter the callback phase only to close the link (reason logged) */
 };
 
-/* Parse-time checks for option values: 0 = fine, else `err` says why. */
+/* Parse-time checks for option values: 0 = fine, else `err` says why. Syntax only: numbers
+ * meet the number rules (mscb-number-*) in mscb_core_configure, once every option is in. */
 int mscb_core_check_policy(const char *spec, char *err, size_t errlen);
 int mscb_core_check_prefixes(const char *list, char *err, size_t errlen);
 int mscb_core_check_users_file(const char *path, char *err, size_t errlen);
+int mscb_core_check_user_fold(const char *spec, char *err, size_t errlen);
 
 /* After all options: validate everything together and build the core. 0 = fine. */
 int mscb_core_configure(const struct mscb_host_ops *ops, const struct mscb_settings *settings,

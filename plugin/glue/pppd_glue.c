@@ -62,6 +62,8 @@ static void set_status(int code) { status = code; }
 static bool opt_enabled;
 static bool opt_callback_leg;
 static bool opt_radius_callback_framed;
+static bool opt_number_feature_codes;
+static char *opt_user_fold;
 static char *opt_default;
 static char *opt_users;
 static char *opt_socket;
@@ -137,12 +139,25 @@ static int parse_prefixes(char **argv, char **slot, const char *name)
 	return 1;
 }
 
+static int parse_user_fold(char **argv)
+{
+	char err[256];
+	if (mscb_core_check_user_fold(*argv, err, sizeof err) != 0) {
+		mscb_option_error("mscb-user-fold: %s", err);
+		return 0;
+	}
+	set_string_option(&opt_user_fold, *argv);
+	return 1;
+}
+
 static int parse_allow(char **argv) { return parse_prefixes(argv, &opt_allow, "mscb-number-allow"); }
 static int parse_deny(char **argv) { return parse_prefixes(argv, &opt_deny, "mscb-number-deny"); }
 
+/* Privileged like every mscb option: a user allowed to run `pppd call X` must not loosen
+ * root's number length, delays or timers from the command line. */
 #define MSCB_INT_OPTION(optname, var, low, high, text) \
 	{ .name = optname, .type = o_int, .addr = &var, .description = text, \
-	  .flags = OPT_PRIO | OPT_LIMITS, .upper_limit = high, .lower_limit = low }
+	  .flags = OPT_PRIV | OPT_PRIO | OPT_LIMITS, .upper_limit = high, .lower_limit = low }
 
 static option_t mscb_options[] = {
 	{ .name = "mscb", .type = o_bool, .addr = &opt_enabled,
@@ -173,6 +188,12 @@ static option_t mscb_options[] = {
 	  .flags = OPT_PRIV | 1 },
 	{ .name = "mscb-expect-user", .type = o_string, .addr = &opt_expect_user,
 	  .description = "The return call must authenticate as this user", .flags = OPT_PRIV },
+	{ .name = "mscb-number-feature-codes", .type = o_bool, .addr = &opt_number_feature_codes,
+	  .description = "Callers may name numbers with '*' and '#' (feature codes)",
+	  .flags = OPT_PRIV | 1 },
+	{ .name = "mscb-user-fold", .type = o_special, .addr = (void *)parse_user_fold,
+	  .description = "How user names match the policy: none, case, realm or case,realm",
+	  .flags = OPT_PRIV | OPT_A2STRVAL, .addr2 = &opt_user_fold },
 	MSCB_INT_OPTION("mscb-number-max", opt_max_digits, 4, 32, "Longest callback number, in digits"),
 	MSCB_INT_OPTION("mscb-restart", opt_restart_ms, 500, 30000, "CBCP Request retransmit interval, ms"),
 	MSCB_INT_OPTION("mscb-max-req", opt_max_req, 1, 250, "CBCP Requests before giving up"),
@@ -501,6 +522,8 @@ static void cbcp_check_options(void)
 	settings.callback_leg = opt_callback_leg;
 	settings.expect_user = opt_expect_user;
 	settings.radius_loaded = hook_radius();
+	settings.number_feature_codes = opt_number_feature_codes;
+	settings.user_fold = opt_user_fold;
 	if (mscb_core_configure(&host_ops, &settings, err, sizeof err) != 0) {
 		mscb_option_error("mscb: %s", err);
 		exit(EXIT_OPTION_ERROR);

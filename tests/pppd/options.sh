@@ -57,5 +57,22 @@ expect 2 "mscb-number-allow: prefix 0x has 'x'" bad-allow-list -- "${P[@]}" mscb
 expect 2 "mscb-number-deny: empty or over-long prefix" bad-deny-list -- "${P[@]}" mscb mscb-number-deny 00,,0900
 expect 2 "unrecognized option 'mscb-delay-min'" option-before-plugin -- mscb-delay-min 5 "${P[@]}" mscb
 
+# Review finding: presets were checked with the default number rules while options were read,
+# so numbers that the configured rules allow stopped pppd. Only the form is checked at option
+# time (the rules are checked once all options are in: tests/unit/glue_configure_test.cpp).
+intl_users=$work/users.intl
+printf 'alice preset +442079460000 secure\nbob preset 0044207946000\n' > "$intl_users"
+chmod 0644 "$intl_users"
+expect ok "Plugin .*mscb.so loaded" preset-plus-with-number-plus -- "${P[@]}" mscb \
+    mscb-default "preset +4930123456" mscb-number-plus 00 mscb-number-deny 0900,112
+expect ok "Plugin .*mscb.so loaded" users-international-with-own-deny-list -- "${P[@]}" mscb \
+    mscb-users "$intl_users" mscb-number-plus 00 mscb-number-deny 0900
+expect ok "Plugin .*mscb.so loaded" preset-longer-than-20-with-number-max -- "${P[@]}" mscb \
+    mscb-default "preset 1234567890123456789012" mscb-number-max 24
+expect ok "Plugin .*mscb.so loaded" user-fold-and-feature-codes -- "${P[@]}" mscb mscb-user-fold case,realm \
+    mscb-number-feature-codes
+expect 2 "mscb-user-fold: 'domain' is not one of none, case, realm, case,realm" bad-user-fold -- \
+    "${P[@]}" mscb mscb-user-fold domain
+
 echo "$passes passed, $failures failed"
 [ $failures -eq 0 ]
