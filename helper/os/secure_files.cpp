@@ -105,20 +105,4 @@ std::vector<std::pair<std::string, std::string>> readDirectoryFiles(const std::s
     return out;
 }
 
-Result<std::string> readTrustedFile(const std::string& path, uid_t owner, std::size_t maxBytes) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) return Error{"open " + path + ": " + errnoText(errno)};
-    struct stat st{};
-    if (::fstat(fd.get(), &st) < 0) return Error{"fstat " + path + ": " + errnoText(errno)};
-    if (!S_ISREG(st.st_mode)) return Error{path + " is not a regular file"};
-    if (st.st_uid != owner) return Error{path + " is not owned by uid " + std::to_string(owner)};
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) return Error{path + " is group- or world-writable"};
-    if (static_cast<std::size_t>(st.st_size) > maxBytes) return Error{path + " is too large"};
-    std::string text(static_cast<std::size_t>(st.st_size), '\0');
-    const auto n = ::read(fd.get(), text.data(), text.size());
-    if (n < 0) return Error{"read " + path + ": " + errnoText(errno)};
-    text.resize(static_cast<std::size_t>(n));
-    return text;
-}
-
 }  // namespace mscb::helper

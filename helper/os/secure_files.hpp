@@ -21,8 +21,5 @@ Result<bool> writeFileAtomic(const std::string& dir, const std::string& name, co
 /// Regular files in `dir` (name, content), each at most `maxBytes` (larger ones are returned
 /// with empty content so the caller can report them). Names starting with '.' are skipped.
 std::vector<std::pair<std::string, std::string>> readDirectoryFiles(const std::string& dir, std::size_t maxBytes);
-/// Reads a config file after checking it is a regular file owned by `owner` and not group- or
-/// world-writable.
-Result<std::string> readTrustedFile(const std::string& path, uid_t owner, std::size_t maxBytes);
 
 }  // namespace mscb::helper

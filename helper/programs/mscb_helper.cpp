@@ -10,6 +10,7 @@
 #include "config.hpp"
 #include "helper_daemon.hpp"
 #include "logger.hpp"
+#include "mscb/trusted_file.hpp"
 #include "secure_files.hpp"
 
 namespace {
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     ::umask(077);
-    auto text = readTrustedFile(configPath, 0, 1 << 20);
+    auto text = mscb::readTrustedFile(configPath, 0, 1 << 20);
     if (!text) {
         std::fprintf(stderr, "mscb-helper: %s\n", text.reason().c_str());
         return 2;

@@ -23,6 +23,7 @@
 #include "helper_daemon.hpp"
 #include "process.hpp"
 #include "rtnl_monitor.hpp"
+#include "mscb/trusted_file.hpp"
 #include "secure_files.hpp"
 #include "tty_line.hpp"
 #include "unix_socket.hpp"

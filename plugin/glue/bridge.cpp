@@ -2,16 +2,13 @@
 // The C++ side of the glue: turns pppd events (through mscb_host.h) into core calls, owns the
 // per-link state and the helper connection. Every extern "C" entry point is noexcept and
 // catches everything: an internal error degrades to "no callback, close the link".
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 
 #include "helper_client.hpp"
@@ -22,6 +19,7 @@
 #include "mscb/core/radius_policy.hpp"
 #include "mscb/dial_number.hpp"
 #include "mscb/helper_message.hpp"
+#include "mscb/trusted_file.hpp"
 #include "mscb_host.h"
 
 namespace mscb::glue {
@@ -36,30 +34,6 @@ void copyError(const std::string& text, char* err, std::size_t errlen) {
     if (err && errlen > 0) {
         std::snprintf(err, errlen, "%s", text.c_str());
     }
-}
-
-// security brief §8: a policy file that others could write is a policy others could set.
-Result<std::string> readTrustedFile(const char* path) {
-    struct stat info {};
-    if (::lstat(path, &info) != 0) {
-        return Error{std::string("cannot read ") + path + ": " + std::strerror(errno)};
-    }
-    if (!S_ISREG(info.st_mode)) {
-        return Error{std::string(path) + " is not a regular file"};
-    }
-    if (info.st_uid != 0 || (info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return Error{std::string(path) + " must be owned by root and not group/world-writable"};
-    }
-    if (static_cast<std::size_t>(info.st_size) > kMaxUsersFileBytes) {
-        return Error{std::string(path) + " is larger than 1 MiB"};
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-        return Error{std::string("cannot read ") + path};
-    }
-    return text.str();
 }
 
 Result<DialRules> rulesFrom(const mscb_settings& s) {
@@ -405,7 +379,7 @@ auto guarded(const char* where, Body body, Fallback fallback) noexcept -> declty
 }
 
 Result<core::PolicyTable> loadUsersFile(const char* path, const DialRules& rules) {
-    auto text = readTrustedFile(path);
+    auto text = readTrustedFile(path, 0, kMaxUsersFileBytes);
     if (!text) {
         return Error{text.reason()};
     }
