@@ -48,8 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(fuzz::isDialDigit(number.front()), "number starts with a pause: '%s'", number.c_str());
     const auto digits = static_cast<std::size_t>(std::count_if(number.begin(), number.end(), fuzz::isDialDigit));
     FUZZ_CHECK(digits >= rules.minDigits && digits <= rules.maxDigits, "digit count %zu", digits);
-    for (const auto& deny : rules.denyPrefixes) {
-        FUZZ_CHECK(!startsWith(number, deny), "denied prefix %s passed", deny.c_str());
+    if (source == NumberSource::Peer && !rules.peerFeatureCodes) {
+        FUZZ_CHECK(number.find_first_of("*#") == std::string::npos, "feature code from a caller: '%s'",
+                   number.c_str());
+    }
+    for (std::size_t start = 0; start < number.size(); ++start) {
+        if (start > 0 && number[start - 1] != '*' && number[start - 1] != '#') continue;
+        for (const auto& deny : rules.denyPrefixes) {
+            FUZZ_CHECK(!startsWith(std::string_view(number).substr(start), deny),
+                       "denied prefix %s passed at offset %zu", deny.c_str(), start);
+        }
     }
     if (!rules.allowPrefixes.empty()) {
         FUZZ_CHECK(std::any_of(rules.allowPrefixes.begin(), rules.allowPrefixes.end(),

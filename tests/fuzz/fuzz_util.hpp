@@ -101,6 +101,7 @@ inline mscb::DialRules dialRules(ByteSource& in, bool allowPauses) {
     if (shape & 4U) rules.allowPrefixes = prefixList(in);
     if (shape & 8U) rules.denyPrefixes = prefixList(in);
     rules.operatorPauses = allowPauses && (shape & 16U) != 0;
+    rules.peerFeatureCodes = (shape & 32U) != 0;
     return rules;
 }
 
