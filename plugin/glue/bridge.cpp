@@ -202,7 +202,8 @@ public:
             return refuse("user " + who + " must be called back but callback is not possible: " + why);
         }
         log(core::LogLevel::Info, "user " + who + " on " + line + " asked for callback; policy " +
-                                      core::describePolicy(policy) + " (" + policy.source + ", " + match.how + ")" +
+                                      core::describePolicy(policy) + " (" + policy.source + ")" +
+                                      (match.folded ? "; " + match.how : "") +
                                       (why.empty() ? "" : "; " + why) +
                                       "; session " + session_);
         return MSCB_RUN_CBCP;

@@ -181,6 +181,8 @@ TEST(PolicyLookup, AnExactEntryWinsAndTheMatchSaysWhy) {
     const auto folded = matchPolicy(*table, "ALICE", optionDefault, UserFold{true, false});
     EXPECT_EQ(folded.policy->kind, PolicyKind::Preset);
     EXPECT_NE(folded.how.find("entry 'alice'"), std::string::npos) << folded.how;
+    EXPECT_TRUE(folded.folded);
+    EXPECT_FALSE(matchPolicy(*table, "alice", optionDefault).folded);
     EXPECT_EQ(matchPolicy(*table, "carol", optionDefault).how, "mscb-default");
 }
 

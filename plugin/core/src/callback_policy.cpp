@@ -314,13 +314,14 @@ PolicyMatch matchPolicy(const PolicyTable& table, std::string_view user, const U
     };
     if (fold.ignoreCase || fold.stripRealm) {
         if (const auto* entry = folded(fold)) {
-            return {&entry->second, "entry '" + escapeForLog(entry->first) + "' (mscb-user-fold)"};
+            return {&entry->second, "entry '" + escapeForLog(entry->first) + "' (mscb-user-fold)", true};
         }
     }
     // The secure guarantee does not depend on the operator having turned folding on: a spelling
     // the back end accepted for a secure user must not fall through to a laxer default.
     if (const auto* entry = folded(UserFold{true, true}); entry && entry->second.mandatory) {
-        return {&entry->second, "entry '" + escapeForLog(entry->first) + "' (mandatory; name matched ignoring case and realm)"};
+        return {&entry->second,
+                "entry '" + escapeForLog(entry->first) + "' (mandatory; name matched ignoring case and realm)", true};
     }
     if (table.defaultEntry) {
         return {&*table.defaultEntry, "default entry '*'"};

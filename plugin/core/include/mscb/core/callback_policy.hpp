@@ -96,7 +96,8 @@ bool sameUser(std::string_view a, std::string_view b, UserFold fold);
 /// Which policy applies to a user, and why (for the log).
 struct PolicyMatch {
     const UserPolicy* policy = nullptr;
-    std::string how;  ///< "entry 'alice'", "entry 'alice' (folded: case)", "default entry", ...
+    std::string how;      ///< "entry 'alice'", "entry 'alice' (mscb-user-fold)", "default entry '*'", ...
+    bool folded = false;  ///< the user's entry was found under another spelling of the name
 };
 
 /// Precedence: the user's own entry (exact, then under `fold`) > the file's default entry > the
