@@ -92,10 +92,11 @@ struct Host final : ServerHost {
         const std::uint32_t hi = std::max(config->delayMin, config->delayMax);
         FUZZ_CHECK(a.delaySeconds >= config->delayMin && a.delaySeconds <= hi, "delay %u outside [%u,%u]",
                    a.delaySeconds, config->delayMin, hi);
-        // The Ack (sent just before callbackArmed) states the delay that will be waited.
+        // The Ack (sent just before callbackArmed) states the delay that will be waited; an
+        // option without a delay octet states 0.
         auto ack = parseCbcpPacket(lastSent);
         FUZZ_CHECK(ack.ok() && ack->code == CbcpCode::Ack && ack->options.size() == 1 &&
-                       ack->options[0].hasDelay && ack->options[0].delay == a.delaySeconds,
+                       (ack->options[0].hasDelay ? ack->options[0].delay : 0U) == a.delaySeconds,
                    "the Ack does not state the delay %u", a.delaySeconds);
     }
 };
