@@ -424,3 +424,54 @@ TEST_F(ACbcpServer, HelperVetoRemovesOnlyThatListEntry) {
 }
 
 }  // namespace
+
+namespace {
+
+// The pure verdict on a Response, without a server or host (decide, then act).
+CbcpPacket response(const std::string& bytes) {
+    auto packet = parseCbcpPacket(hex(bytes));
+    EXPECT_TRUE(packet) << bytes;
+    return packet ? *packet : CbcpPacket{};
+}
+
+TEST(CheckChoice, AcceptsAnOfferedUserNumberWithItsClampedDelay) {
+    ServerConfig config;
+    const auto choice = checkChoice(response("02 07 00 10 02 0c 78 01 35 35 35 31 32 33 34 00"), userOffer(), config);
+    ASSERT_EQ(choice.verdict, Choice::Verdict::Accept) << choice.why;
+    EXPECT_EQ(choice.agreement.number, "5551234");
+    EXPECT_EQ(choice.agreement.delaySeconds, 60U);
+    EXPECT_EQ(choice.agreement.peerDelay, 120);
+    EXPECT_EQ(choice.agreement.ackId, 7);
+}
+
+TEST(CheckChoice, ReRequestsWhatWasNotOffered) {
+    Offer adminOnly;
+    adminOnly.adminNumber = "5559999";
+    const auto choice = checkChoice(response("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00"), adminOnly, {});
+    EXPECT_EQ(choice.verdict, Choice::Verdict::ReRequest);
+    EXPECT_EQ(choice.why, "type user was not offered");
+    EXPECT_FALSE(choice.refusedNumber);
+}
+
+TEST(CheckChoice, ARefusedNumberSaysWhyAndWhetherUserStaysOffered) {
+    const auto withNo = checkChoice(response("02 01 00 0d 02 09 0c 01 2a 36 37 39 00"), userOffer(true), {});
+    ASSERT_EQ(withNo.verdict, Choice::Verdict::ReRequest);
+    ASSERT_TRUE(withNo.refusedNumber);
+    EXPECT_EQ(*withNo.refusedNumber, "*679");
+    EXPECT_EQ(withNo.refusalKind, "feature-code");
+    EXPECT_TRUE(withNo.stopOfferingUser);
+    const auto userOnly = checkChoice(response("02 01 00 0d 02 09 0c 01 2a 36 37 39 00"), userOffer(false), {});
+    EXPECT_FALSE(userOnly.stopOfferingUser);  // nothing else to offer: ask again for a number
+}
+
+TEST(CheckChoice, AListResponseMustNameAnOfferedNumber) {
+    Offer list;
+    list.listNumbers = {"5551111", "5552222"};
+    const auto good = checkChoice(response("02 01 00 10 04 0c 0c 01 35 35 35 32 32 32 32 00"), list, {});
+    EXPECT_EQ(good.verdict, Choice::Verdict::Accept) << good.why;
+    EXPECT_EQ(good.agreement.number, "5552222");
+    const auto other = checkChoice(response("02 01 00 10 04 0c 0c 01 35 35 35 33 33 33 33 00"), list, {});
+    EXPECT_EQ(other.verdict, Choice::Verdict::ReRequest);
+}
+
+}  // namespace

@@ -82,16 +82,6 @@ bool CbcpServer::idWasSent(std::uint8_t id) const {
     return id >= 1 && id <= lastId_;
 }
 
-bool CbcpServer::offers(CallbackType type) const {
-    switch (type) {
-    case CallbackType::NoCallback: return offer_.noCallback;
-    case CallbackType::User: return offer_.user;
-    case CallbackType::Admin: return offer_.adminNumber.has_value();
-    case CallbackType::List: return !offer_.listNumbers.empty();
-    }
-    return false;
-}
-
 void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
     auto packet = parseCbcpPacket(bytes);
     if (!packet) {
@@ -117,6 +107,76 @@ void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
     handleResponse(*packet);
 }
 
+Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerConfig& config) {
+    const auto reRequest = [](std::string why) {
+        Choice choice;
+        choice.verdict = Choice::Verdict::ReRequest;
+        choice.why = std::move(why);
+        return choice;
+    };
+    const auto offered = [&](CallbackType type) {
+        switch (type) {
+        case CallbackType::NoCallback: return offer.noCallback;
+        case CallbackType::User: return offer.user;
+        case CallbackType::Admin: return offer.adminNumber.has_value();
+        case CallbackType::List: return !offer.listNumbers.empty();
+        }
+        return false;
+    };
+    // Deviation from MS-CBCP §3.2 (drop a Response whose id is not the current one): any id of
+    // this exchange is accepted, since the Request never changes meaning within it. The seed's
+    // Cisco dropped a valid Response to id 20 while its user typed and lost ~1 s.
+    if (response.options.size() != 1) {
+        return reRequest("Response carries " + std::to_string(response.options.size()) +
+                         " options, exactly one is required");
+    }
+    const auto& option = response.options[0];
+    if (!offered(option.type)) {
+        return reRequest(std::string("type ") + toString(option.type) + " was not offered");
+    }
+    Choice choice;
+    choice.verdict = Choice::Verdict::Accept;
+    choice.agreement.type = option.type;
+    choice.agreement.peerDelay = option.delay;  // absent (the pppd client's NO) means 0
+    choice.agreement.ackId = response.id;
+    choice.agreement.delaySeconds = std::clamp<std::uint32_t>(option.delay, config.delayMin,
+                                                             std::max(config.delayMin, config.delayMax));
+    switch (option.type) {
+    case CallbackType::NoCallback: break;
+    case CallbackType::User: {
+        if (option.addresses.size() != 1) return reRequest("user option without a number");
+        auto number = checkDialNumber(option.addresses[0], config.rules, NumberSource::Peer);
+        if (!number) {
+            auto refused = reRequest("caller's number refused");
+            refused.refusedNumber = option.addresses[0];
+            refused.refusal = number.reason();
+            refused.refusalKind = number.kind();
+            // With another type to fall back on, stop offering USER: a caller who keeps naming
+            // a refused number then sees only what it may still choose.
+            refused.stopOfferingUser = offer.noCallback || offer.adminNumber || !offer.listNumbers.empty();
+            return refused;
+        }
+        choice.agreement.number = number->canonical;
+        break;
+    }
+    case CallbackType::Admin:
+        if (!option.addresses.empty()) return reRequest("admin option carries a number");
+        choice.agreement.number = *offer.adminNumber;
+        break;
+    case CallbackType::List: {
+        if (option.addresses.size() != 1) return reRequest("list Response must name exactly one number");
+        auto canonical = checkDialNumber(option.addresses[0], config.rules, NumberSource::Operator);
+        if (!canonical || std::find(offer.listNumbers.begin(), offer.listNumbers.end(), canonical->canonical) ==
+                              offer.listNumbers.end()) {
+            return reRequest("list Response names a number that was not offered");
+        }
+        choice.agreement.number = canonical->canonical;
+        break;
+    }
+    }
+    return choice;
+}
+
 void CbcpServer::handleResponse(const CbcpPacket& packet) {
     switch (state_) {
     case ServerState::ReqSent: break;
@@ -136,83 +196,31 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
         drop(std::string("Response in state ") + toString(state_));
         return;
     }
-    // Deviation from MS-CBCP §3.2 (drop a Response whose id is not the current one): any id of
-    // this exchange is accepted, since the Request never changes meaning within it. The seed's
-    // Cisco dropped a valid Response to id 20 while its user typed and lost ~1 s.
-    if (packet.options.size() != 1) {
-        reRequest("Response carries " + std::to_string(packet.options.size()) +
-                  " options, exactly one is required");
+    const auto choice = checkChoice(packet, offer_, config_);
+    if (choice.verdict == Choice::Verdict::ReRequest) {
+        if (choice.refusedNumber) {
+            host_.log(LogLevel::Warning, "refused caller's number \"" + escapeForLog(*choice.refusedNumber) +
+                                             "\": " + choice.refusal);
+            host_.numberRefused(*choice.refusedNumber, choice.refusal, choice.refusalKind);
+        }
+        if (choice.stopOfferingUser) offer_.user = false;
+        reRequest(choice.why);
         return;
     }
-    const auto& option = packet.options[0];
-    if (!offers(option.type)) {
-        reRequest(std::string("type ") + toString(option.type) + " was not offered");
+    const auto& agreement = choice.agreement;
+    if (auto veto = agreement.type == CallbackType::NoCallback ? std::nullopt
+                                                                : host_.vetoNumber(agreement.number, agreement.type)) {
+        withdraw(agreement.type, agreement.number, "number " + agreement.number + " refused: " + *veto);
         return;
     }
-    Agreement agreement;
-    agreement.type = option.type;
-    agreement.peerDelay = option.delay;  // absent (the pppd client's NO) means 0
-    switch (option.type) {
-    case CallbackType::NoCallback: break;
-    case CallbackType::User: {
-        if (option.addresses.size() != 1) {
-            reRequest("user option without a number");
-            return;
-        }
-        auto number = checkDialNumber(option.addresses[0], config_.rules, NumberSource::Peer);
-        if (!number) {
-            host_.log(LogLevel::Warning, "refused caller's number \"" +
-                                             escapeForLog(option.addresses[0]) + "\": " + number.reason());
-            host_.numberRefused(option.addresses[0], number.reason(), number.kind());
-            // security brief §4: with another type to fall back on, stop offering USER.
-            if (offer_.noCallback || offer_.adminNumber || !offer_.listNumbers.empty()) {
-                offer_.user = false;
-            }
-            reRequest("caller's number refused");
-            return;
-        }
-        agreement.number = number->canonical;
-        break;
-    }
-    case CallbackType::Admin:
-        if (!option.addresses.empty()) {
-            reRequest("admin option carries a number");
-            return;
-        }
-        agreement.number = *offer_.adminNumber;
-        break;
-    case CallbackType::List: {
-        if (option.addresses.size() != 1) {
-            reRequest("list Response must name exactly one number");
-            return;
-        }
-        const auto& chosen = option.addresses[0];
-        auto canonical = checkDialNumber(chosen, config_.rules, NumberSource::Operator);
-        if (!canonical || std::find(offer_.listNumbers.begin(), offer_.listNumbers.end(),
-                                    canonical->canonical) == offer_.listNumbers.end()) {
-            reRequest("list Response names a number that was not offered");
-            return;
-        }
-        agreement.number = canonical->canonical;
-        break;
-    }
-    }
-    if (auto veto = option.type == CallbackType::NoCallback ? std::nullopt
-                                                             : host_.vetoNumber(agreement.number, option.type)) {
-        withdraw(option.type, agreement.number, "number " + agreement.number + " refused: " + *veto);
-        return;
-    }
-    agreement.delaySeconds = std::clamp<std::uint32_t>(agreement.peerDelay, config_.delayMin,
-                                                      std::max(config_.delayMin, config_.delayMax));
-    agreement.ackId = packet.id;
     acknowledge(packet, agreement);
     agreement_ = agreement;
-    if (option.type == CallbackType::NoCallback) {
+    if (agreement.type == CallbackType::NoCallback) {
         transition(ServerState::NoCallback, "caller chose no callback");
         host_.startNetworks();
         return;
     }
-    transition(ServerState::AckSent, std::string("callback agreed: ") + toString(option.type) + " " +
+    transition(ServerState::AckSent, std::string("callback agreed: ") + toString(agreement.type) + " " +
                                          agreement.number + ", delay " +
                                          std::to_string(agreement.delaySeconds) + " s");
     host_.callbackArmed(agreement);

@@ -75,6 +75,25 @@ public:
     }
 };
 
+/// What a Response in ReqSent asks for, decided without acting (FreeBSD ppp's cbcp.c has the
+/// same split: cbcp_CheckResponse returns an action that its caller carries out).
+struct Choice {
+    enum class Verdict {
+        ReRequest,  ///< not acceptable: send a fresh Request (`why` says what was wrong)
+        Accept,     ///< `agreement` can be Acked, once the helper does not veto its number
+    };
+    Verdict verdict = Verdict::ReRequest;
+    std::string why;
+    Agreement agreement;                        ///< Accept: type, canonical number, clamped delay, id
+    std::optional<std::string> refusedNumber;  ///< the caller's raw number, when the firewall refused it
+    std::string refusal;                        ///< ...the firewall's reason
+    std::string refusalKind;                    ///< ...and its kind (deny-prefix, not-allowed, feature-code)
+    bool stopOfferingUser = false;             ///< the caller can still choose another offered type
+};
+
+/// Pure: the verdict on a parsed Response for this offer and configuration.
+Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerConfig& config);
+
 /// The option an Ack carries for the accepted Response option: the caller's bytes, with the
 /// delay octet set to the delay that will be waited (`agreement.delaySeconds`).
 CbcpOption ackOptionFor(const CbcpOption& accepted, const Agreement& agreement);
@@ -109,7 +128,6 @@ private:
     void drop(const std::string& why);
     void fail(const std::string& why);
     [[nodiscard]] bool idWasSent(std::uint8_t id) const;
-    [[nodiscard]] bool offers(CallbackType type) const;
 
     ServerConfig config_;
     ServerHost& host_;
