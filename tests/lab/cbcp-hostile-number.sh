@@ -8,7 +8,7 @@ start_helper
 
 log "--- optional policy: '555;ATH' refused, fresh Request offers no-callback only"
 # (Windows would let its user press ESC now; the stock pppd client keeps answering 'user' --
-# its allowed-type mask is never cleared between Requests, cbcp.md §6 -- so the budget ends it.)
+# its allowed-type mask is never cleared between Requests, see pppd's cbcp.c -- so the budget ends it.)
 start_server mscb-default user mscb-max-req 4
 start_caller pppd-cli callback '555;ATH'
 assert "number refused with its reason" \

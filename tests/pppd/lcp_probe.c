@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lcp_probe.c - a test-only pppd plugin, loaded after mscb.so into the REAL pppd binary
- * (pppd.md §13). pppd runs plugin_init while parsing options, before it needs /dev/ppp, so
+ * lcp_probe.c - a test-only pppd plugin, loaded after mscb.so into the REAL pppd binary.
+ * pppd runs plugin_init while parsing options, before it needs /dev/ppp, so
  * this runs real pppd code on a machine without kernel PPP: it asks stock LCP's reqci for its
  * verdict on each vector, lets pppd's own check_options step install mscb (as main.c:474
  * does), asks again, and compares both with the expected bytes. Prints PASS/FAIL lines and
@@ -35,7 +35,7 @@ struct vector {
 	const char *with_mscb;   /* expected verdict with mscb installed */
 };
 
-/* Expected answers: briefs/pppd.md §2 probe results, and RFC 1661 (REJ beats NAK). */
+/* Expected answers: stock pppd's own verdicts on these vectors, and RFC 1661 (REJ beats NAK). */
 static const struct vector vectors[] = {
 	{ "ms-sample-request", "02 06 ff ff ff ff 05 06 11 33 51 5b 07 02 08 02 0d 03 06",
 	  "REJ 0d 03 06", "ACK 02 06 ff ff ff ff 05 06 11 33 51 5b 07 02 08 02 0d 03 06" },

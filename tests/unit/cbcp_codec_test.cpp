@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// CBCP codec: the golden vectors of briefs/cbcp.md §9 both ways, and a malformed-packet table.
+// CBCP codec: golden vectors (MS-CBCP examples, the seed's Windows trace, the stock pppd client)
+// both ways, and a malformed-packet table.
 #include <gtest/gtest.h>
 
 #include "hex.hpp"

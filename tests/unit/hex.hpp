@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Test helper: "01 02 0a" <-> bytes, so packet fixtures read like the briefs' golden vectors.
+// Test helper: "01 02 0a" <-> bytes, so packet fixtures read like protocol traces.
 #pragma once
 
 #include <cstdint>

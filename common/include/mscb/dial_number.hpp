@@ -4,7 +4,7 @@
 // Every number that may reach a modem passes here, whoever supplied it (the caller's CBCP
 // Response, the policy file, RADIUS), in the plugin before the Ack and again in the helper.
 // Only a fixed set of visual separators is removed; anything else that is not a digit, '*',
-// '#' or a leading '+' is rejected, never stripped (security brief §2).
+// '#' or a leading '+' is rejected, never stripped (doc/security.md §2).
 #pragma once
 
 #include <cstddef>

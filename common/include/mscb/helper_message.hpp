@@ -9,7 +9,7 @@
 //
 // Keys are [a-z0-9-]{1,32}, values printable ASCII (0x20-0x7e) of at most 256 bytes, no key
 // twice, at most 32 fields, at most 4096 bytes in all. Anything else is rejected whole: the
-// socket is root-only, but the helper still treats a message as hostile (security brief §7).
+// socket is root-only, but the helper still treats a message as hostile (doc/security.md §7).
 // Each verb has a fixed key set, checked by the typed decoders below.
 #pragma once
 

@@ -145,7 +145,7 @@ Result<UserPolicy> parsePolicySpec(std::string_view spec, const DialRules& rules
             }
             sawRequirement = true;
             if (word == "secure" && policy.kind == PolicyKind::User) {
-                // Secure callback dials administrator numbers only (security brief §4).
+                // Secure callback dials administrator numbers only (doc/security.md §4).
                 return Error{"'secure' needs an administrator number (preset or list), not 'user'"};
             }
             policy.mandatory = word != "optional";

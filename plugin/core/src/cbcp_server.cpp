@@ -87,7 +87,7 @@ void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
     if (!packet) {
         // A malformed Response in ReqSent gets a fresh Request (MS-CBCP §3.2 "bad Response");
         // anything else that does not parse (other codes, garbage) is only counted, so junk
-        // cannot burn the Request budget (security brief §6).
+        // cannot burn the Request budget (doc/security.md §6).
         const bool response = !bytes.empty() && bytes[0] == static_cast<std::uint8_t>(CbcpCode::Response);
         if (state_ == ServerState::ReqSent && response) {
             reRequest(packet.reason());

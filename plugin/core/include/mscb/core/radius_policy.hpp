@@ -6,7 +6,7 @@
 //   Callback-Id (20)                 a named place of the users file (`@name NUMBER`)
 //   Cisco-AVPair "lcp:callback-dialstring=[NUMBER]"   empty: caller chooses; else preset
 //   Service-Type (6) = Callback-Framed-User (4)       callback is required (secure/mandatory)
-// Numbers from RADIUS pass the same dial-string firewall as any other (security brief §3: a
+// Numbers from RADIUS pass the same dial-string firewall as any other (doc/security.md §3: a
 // compromised AAA server must not turn the NAS into a dialler).
 #pragma once
 
