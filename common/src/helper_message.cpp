@@ -219,6 +219,12 @@ Message toMessage(const RefusalReport& report) {
     return m;
 }
 
+Message toMessage(const ReturnBinding& binding) {
+    Message m{"return", {}};
+    m.set("session", binding.session).set("first-call-ended-ms", std::to_string(binding.firstCallEndedMs));
+    return m;
+}
+
 namespace {
 
 Result<CallbackKind> kindFrom(std::string_view text) {
@@ -269,6 +275,24 @@ Result<RefusalReport> reportFromMessage(const Message& m) {
         return Error{"unacceptable report kind '" + escapeForLog(kind) + "'"};
     }
     return RefusalReport{*session, std::string(kind), std::string(*m.get("detail"))};
+}
+
+Result<ReturnBinding> returnBindingFromMessage(const Message& m) {
+    if (m.verb != "return") {
+        return Error{"expected 'return', got '" + m.verb + "'"};
+    }
+    if (auto keys = checkKeys(m, {"session", "first-call-ended-ms"}); !keys) {
+        return Error{keys.reason()};
+    }
+    auto session = requireSession(m);
+    if (!session) {
+        return Error{session.reason()};
+    }
+    auto ended = parseInt<std::int64_t>(*m.get("first-call-ended-ms"), 0, std::int64_t{1} << 53, "first-call-ended-ms");
+    if (!ended) {
+        return Error{ended.reason()};
+    }
+    return ReturnBinding{*session, *ended};
 }
 
 Result<AdmitRequest> admitFromMessage(const Message& m) {

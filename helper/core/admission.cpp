@@ -45,8 +45,12 @@ Result<bool> Admission::admit(const AdmitRequest& r, bool lineKnown, TimePoint n
     compact(now);
     if (draining_) return Error{"helper is shutting down"};
     if (!lineKnown) return Error{"line " + r.line + " is not a configured callback modem", "unknown-line"};
-    if (returnCalls_.count(r.pppdPid)) {
-        return Error{"pppd " + std::to_string(r.pppdPid) + " is on a callback leg (no callback loops)", "loop"};
+    for (const auto& [session, pid] : returnCalls_) {
+        if (pid == r.pppdPid) {
+            return Error{"pppd " + std::to_string(r.pppdPid) + " is on the return call of session " + session +
+                             " (no callback loops)",
+                         "loop"};
+        }
     }
     if (reservations_.count(r.session) || jobs_.count(r.session)) {
         return Error{"session " + r.session + " is already admitted"};
@@ -132,12 +136,12 @@ void Admission::jobFinished(const std::string& session) {
     reservations_.erase(session);
 }
 
-void Admission::setReturnCall(std::int32_t pid, bool active) {
-    if (active) {
-        returnCalls_.insert(pid);
-    } else {
-        returnCalls_.erase(pid);
-    }
+void Admission::beginReturnCall(const std::string& session, std::int32_t pid) {
+    returnCalls_[session] = pid;
+}
+
+void Admission::endReturnCall(const std::string& session) {
+    returnCalls_.erase(session);
 }
 
 }  // namespace mscb::helper

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <set>
 #include <string>
 
 #include "mscb/helper_message.hpp"
@@ -49,8 +48,11 @@ public:
     void dropReservation(const std::string& session);
     /// A job ended (any way): its user and number are free again.
     void jobFinished(const std::string& session);
-    /// pppd `pid` is now on a return call (or no longer): it may not ask for another callback.
-    void setReturnCall(std::int32_t pid, bool active);
+    /// pppd `pid` is on the return call of `session`: while it lasts, that pppd may not ask
+    /// for another callback (no loops). A persistent pppd answers new calls afterwards.
+    void beginReturnCall(const std::string& session, std::int32_t pid);
+    /// The return call of `session` ended (the plugin closed its connection, or pppd exited).
+    void endReturnCall(const std::string& session);
     /// Refuse everything (shutting down).
     void setDraining(bool draining) { draining_ = draining; }
 
@@ -76,7 +78,7 @@ private:
     std::map<std::string, Entry> jobs_;          // by session
     std::map<std::string, std::deque<TimePoint>> userWindow_;
     std::map<std::string, std::deque<TimePoint>> numberWindow_;  // by numberKey()
-    std::set<std::int32_t> returnCalls_;
+    std::map<std::string, std::int32_t> returnCalls_;  // session -> pppd pid
 };
 
 }  // namespace mscb::helper

@@ -254,16 +254,17 @@ std::vector<DialerAction> Dialer::handle(const DialerEvent& event, TimePoint now
     }
     std::visit(
         Overload{
-            [&](const ev::LineHandedOver&) {
+            [&](const ev::LineHandedOver& e) {
                 if (state_ != DialerState::WaitLine) {
                     out.push_back(act::Log{"ignoring a second line hand-over"});
                     return;
                 }
-                // pppd closed the tty (DTR drop) before it reopened it for the connector, so
-                // the first call is down now: the delay counts from here, and the hang-up below
-                // (which only makes sure) runs inside it rather than before it.
+                // The delay counts from the end of the first call as pppd saw it (the plugin
+                // says when); without that, from the hand-over: pppd closed the tty (DTR drop)
+                // before it reopened it for the connector, so the first call is down by then.
+                // Either way the hang-up below (which only makes sure) runs inside the delay.
                 if (!deadline_) {
-                    deadline_ = now + delay_;
+                    deadline_ = e.firstCallEnded.value_or(now) + delay_;
                 }
                 transition(DialerState::HangUp, std::string("line handed over, hang-up by ") +
                                                      toString(settings_.hangup) + ", deadline in " +

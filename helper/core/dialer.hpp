@@ -56,7 +56,11 @@ struct DialerSettings {
 };
 
 namespace ev {
-struct LineHandedOver {};
+struct LineHandedOver {
+    /// When the first call ended as pppd saw it (checked by the job manager); the delay counts
+    /// from here. Without it, from the hand-over itself.
+    std::optional<TimePoint> firstCallEnded;
+};
 struct DtrDropped {};      ///< TIOCMBIC worked
 struct DtrUnsupported {};  ///< ENOTTY (a pty) or similar: fall back to the escape sequence
 struct TimerFired {};

@@ -13,6 +13,8 @@ struct JobManager::Job {
     Dialer dialer;
     TimePoint created{0};
     std::optional<ConnId> connector;
+    std::optional<ConnId> lifeline;         ///< the plugin's `return` connection
+    std::optional<TimePoint> firstCallEnded;  ///< as the plugin saw it, checked
     bool lineAdopted = false;
     bool finished = false;
 
@@ -22,6 +24,10 @@ struct JobManager::Job {
 };
 
 namespace {
+// The plugin's first-call-ended time may precede the job's arrival by this much (both stamped
+// on one clock, in two processes).
+constexpr Millis kFirstCallEndSlack{1000};
+
 std::string ms(Millis d) {
     return std::to_string(d.count());
 }
@@ -68,7 +74,7 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
     auto& c = conns_[conn];
     const bool plugin = m.verb == "admit" || m.verb == "job" || m.verb == "number" || m.verb == "report";
     const bool control = m.verb == "status" || m.verb == "history" || m.verb == "cancel";
-    const bool connector = m.verb == "line";
+    const bool connector = m.verb == "line" || m.verb == "return";
     if (fd && !connector) {
         log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unexpected fd with '" + m.verb + "'");
         reply(conn, false, "unexpected file descriptor");
@@ -91,6 +97,7 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
     if (m.verb == "job") return onJob(conn, c, m, now);
     if (m.verb == "number") return onNumber(conn, c, m, now);
     if (m.verb == "report") return onReport(c, m);
+    if (m.verb == "return") return onReturn(conn, c, m, now);
     if (m.verb == "line") return onLine(conn, c, m, fd, now);
     if (m.verb == "status") {
         if (!m.fields.empty()) return reply(conn, false, "'status' takes no fields");
@@ -200,10 +207,48 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     for (const auto& a : ref.dialer.start(now)) execute(ref, a, queue, now);
 }
 
+void JobManager::onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now) {
+    // No reply on success: the connector, which inherits this connection, reads the replies to
+    // its `line`. A refusal is read by it first and fails the return call.
+    if (!c.session.empty()) return reply(conn, false, "'return' must come first on its connection");
+    auto binding = returnBindingFromMessage(m);
+    if (!binding) {
+        log(LogLevel::Warning, {}, "return rejected: " + binding.reason());
+        return reply(conn, false, binding.reason());
+    }
+    Job* job = findJobBySession(binding->session);
+    if (!job || job->lifeline || job->dialer.state() != DialerState::WaitLine) {
+        log(LogLevel::Warning, job ? job->id : std::string{},
+            "return for session " + binding->session + (job ? " refused: the job is past waiting for its line"
+                                                            : " refused: no job for this session"));
+        return reply(conn, false, job ? "job already has its line" : "no job for this session");
+    }
+    c.session = binding->session;
+    c.bound = true;
+    job->lifeline = conn;
+    if (const auto ended = TimePoint{binding->firstCallEndedMs}; binding->firstCallEndedMs > 0) {
+        // Same clock (CLOCK_BOOTTIME) in pppd and here. The job arrived while the first call
+        // went down, so its end lies between the job's arrival and now; anything else is wrong.
+        if (ended >= job->created - kFirstCallEndSlack && ended <= now) {
+            job->firstCallEnded = ended;
+            log(LogLevel::Info, job->id, "first call ended " + ms(now - ended) + " ms ago (pppd)");
+        } else {
+            log(LogLevel::Warning, job->id, "first-call-ended-ms " + std::to_string(binding->firstCallEndedMs) +
+                                                " is not between the job (" + ms(job->created) + ") and now (" +
+                                                ms(now) + "): the delay counts from the hand-over");
+        }
+    }
+}
+
 void JobManager::onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now) {
     if (!c.jobId.empty()) return reply(conn, false, "one line per connection");
     const auto session = m.get("session");
     if (m.fields.size() != 1 || !session) return reply(conn, false, "'line' takes exactly session=");
+    if (c.bound && *session != c.session) {
+        log(LogLevel::Warning, {}, "line for session '" + escapeForLog(*session) + "' on a connection bound to " +
+                                       c.session);
+        return reply(conn, false, "connection is bound to another session");
+    }
     Job* job = findJobBySession(std::string(*session));
     if (!job) {
         log(LogLevel::Warning, {}, "line for unknown session '" + escapeForLog(*session) + "'");
@@ -227,7 +272,7 @@ void JobManager::onLine(ConnId conn, Conn& c, const Message& m, std::optional<in
     c.jobId = job->id;
     c.session = job->request.session;
     reply(conn, true, {}, job->id);
-    dispatch(*job, ev::LineHandedOver{}, now);
+    dispatch(*job, ev::LineHandedOver{job->firstCallEnded}, now);
 }
 
 void JobManager::onCancel(ConnId conn, const Message& m, TimePoint now) {
@@ -253,11 +298,11 @@ void JobManager::onStatus(ConnId conn, TimePoint now) {
         ports_.send(conn, e);
         ++count;
     }
-    for (const auto& [pid, call] : calls_) {
+    for (const auto& [session, call] : calls_) {
         Message e{"entry", {}};
         e.set("type", "call").set("job", call.jobId).set("user", call.user).set("number", call.number);
-        e.set("line", call.line).set("pppd-pid", std::to_string(pid)).set("up-ms", ms(now - call.since));
-        if (const auto* l = links_.byPid(pid)) {
+        e.set("line", call.line).set("pppd-pid", std::to_string(call.pppdPid)).set("up-ms", ms(now - call.since));
+        if (const auto* l = links_.byPid(call.pppdPid)) {
             e.set("interface", l->name).set("link-up", l->up ? "yes" : "no");
             std::string addresses;
             for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
@@ -269,7 +314,9 @@ void JobManager::onStatus(ConnId conn, TimePoint now) {
         ++count;
     }
     for (const auto& [index, l] : links_.links()) {
-        if (l.pppdPid != 0 && calls_.count(l.pppdPid)) continue;
+        const bool onCall = std::any_of(calls_.begin(), calls_.end(),
+                                        [&](const auto& entry) { return entry.second.pppdPid == l.pppdPid; });
+        if (l.pppdPid != 0 && onCall) continue;
         Message e{"entry", {}};
         e.set("type", "link").set("interface", l.name).set("link-up", l.up ? "yes" : "no");
         if (l.pppdPid) e.set("pppd-pid", std::to_string(l.pppdPid));
@@ -319,6 +366,29 @@ void JobManager::onConnectionClosed(ConnId conn, TimePoint now) {
             dispatch(*job, ev::ConnectorGone{}, now);
         }
     }
+    if (c.bound) {
+        if (Job* job = findJobBySession(c.session); job && job->lifeline == conn) {
+            job->lifeline.reset();
+            if (!job->connector) dispatch(*job, ev::ConnectorGone{}, now);  // pppd gave up before `line`
+        }
+        const auto call = calls_.find(c.session);
+        if (call != calls_.end() && call->second.lifeline == conn) {
+            endReturnCall(c.session, "pppd's plugin closed the return call", now);
+        }
+    }
+}
+
+void JobManager::endReturnCall(const std::string& session, const std::string& why, TimePoint now) {
+    const auto it = calls_.find(session);
+    if (it == calls_.end()) return;
+    log(LogLevel::Info, it->second.jobId,
+        "return call ended (" + why + ") after " + ms(now - it->second.since) + " ms; pppd " +
+            std::to_string(it->second.pppdPid) + " may take callbacks again");
+    for (auto& h : history_) {
+        if (h.jobId == it->second.jobId) h.callEnded = now;
+    }
+    admission_.endReturnCall(session);
+    calls_.erase(it);
 }
 
 void JobManager::onTimer(const std::string& jobId, TimePoint now) {
@@ -338,15 +408,11 @@ void JobManager::onModemRemoved(const std::string& devnode, TimePoint now) {
 }
 
 void JobManager::onPidExit(std::int32_t pid, TimePoint now) {
-    const auto it = calls_.find(pid);
-    if (it == calls_.end()) return;
-    log(LogLevel::Info, it->second.jobId,
-        "return call ended: pppd " + std::to_string(pid) + " exited after " + ms(now - it->second.since) + " ms");
-    for (auto& h : history_) {
-        if (h.jobId == it->second.jobId) h.callEnded = now;
+    std::vector<std::string> sessions;
+    for (const auto& [session, call] : calls_) {
+        if (call.pppdPid == pid) sessions.push_back(session);
     }
-    admission_.setReturnCall(pid, false);
-    calls_.erase(it);
+    for (const auto& session : sessions) endReturnCall(session, "pppd " + std::to_string(pid) + " exited", now);
 }
 
 void JobManager::onLink(const LinkEvent& event, TimePoint now) {
@@ -415,9 +481,11 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
         ports_.disarmTimer(job.id);
     } else if (std::holds_alternative<act::ReportConnected>(action)) {
         if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
-        calls_[job.request.pppdPid] = ActiveCall{job.id, job.request.user, job.request.number, job.request.line,
-                                                 job.request.pppdPid, now};
-        admission_.setReturnCall(job.request.pppdPid, true);
+        // The loop guard lasts as long as this return call: until the plugin closes its
+        // `return` connection (a persistent pppd goes on answering), or pppd exits.
+        calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number, job.request.line,
+                                                 job.request.pppdPid, now, job.lifeline};
+        admission_.beginReturnCall(job.request.session, job.request.pppdPid);
         ports_.watchPid(job.request.pppdPid);
     } else if (const auto* failed = std::get_if<act::ReportFailed>(&action)) {
         if (job.connector) {

@@ -98,11 +98,13 @@ private:
         ConnKind kind = ConnKind::Unknown;
         std::string session;  ///< plugin: admitted session; connector: its job's session
         std::string jobId;
+        bool bound = false;   ///< connector: bound to `session` by the plugin's `return`
     };
     struct ActiveCall {
         std::string jobId, user, number, line;
         std::int32_t pppdPid = 0;
         TimePoint since{0};
+        std::optional<ConnId> lifeline;  ///< the plugin's `return` connection: closed = call over
     };
 
     void reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId = {});
@@ -112,7 +114,9 @@ private:
     void onReport(Conn& c, const Message& m);
     /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
     void countRefusal(const std::string& kind);
+    void onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onLine(ConnId conn, Conn& c, const Message& m, std::optional<int> fd, TimePoint now);
+    void endReturnCall(const std::string& session, const std::string& why, TimePoint now);
     void onStatus(ConnId conn, TimePoint now);
     void onHistory(ConnId conn, TimePoint now);
     void onCancel(ConnId conn, const Message& m, TimePoint now);
@@ -132,7 +136,7 @@ private:
     Admission admission_;
     std::map<ConnId, Conn> conns_;
     std::map<std::string, std::unique_ptr<Job>> jobs_;
-    std::map<std::int32_t, ActiveCall> calls_;
+    std::map<std::string, ActiveCall> calls_;  ///< connected return calls, by session
     LinkTable links_;
     std::deque<HistoryEntry> history_;
     std::map<std::string, unsigned> refusals_;  ///< kind -> count, since the helper started

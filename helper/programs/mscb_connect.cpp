@@ -3,12 +3,18 @@
 //
 // pppd runs it through /bin/sh -c as its callback_script with the tty as stdin/stdout.
 // Exit 0 = the return call is connected (pppd goes on with LCP), 1 = it failed, 2 = usage.
+//
+// mscb.so opens the helper connection itself (pppd is root, or setuid root under a getty's
+// login while this program runs as the dial-in user) and passes it as `--fd N`, bound to the
+// session; without --fd (or once that connection is lost) it connects to the socket itself,
+// which only root may.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <poll.h>
+#include <sys/socket.h>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -29,9 +35,10 @@ void say(const std::string& text) {
 enum class Outcome { Connected, Failed, Lost };
 
 // One connection's worth: send the line, wait for the verdict.
-Outcome attempt(const std::string& socketPath, const std::string& session, Clock::time_point deadline,
-                bool& handedOver) {
-    auto fd = mscb::helper::connectSeqpacket(socketPath);
+Outcome attempt(const std::string& socketPath, mscb::helper::UniqueFd inherited, const std::string& session,
+                Clock::time_point deadline, bool& handedOver) {
+    auto fd = inherited ? mscb::Result<mscb::helper::UniqueFd>(std::move(inherited))
+                        : mscb::helper::connectSeqpacket(socketPath);
     if (!fd) {
         say(fd.reason());
         return Outcome::Lost;
@@ -89,16 +96,25 @@ int main(int argc, char** argv) {
     std::string socketPath = mscb::kDefaultHelperSocket;
     long timeoutSeconds = mscb::helper::kConnectorTimeout.count() / 1000;
     std::string session;
+    int inheritedFd = -1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--socket" && i + 1 < argc) {
             socketPath = argv[++i];
+        } else if (arg == "--fd" && i + 1 < argc) {
+            char* end = nullptr;
+            const long value = std::strtol(argv[++i], &end, 10);
+            if (!end || *end != '\0' || value < 3 || value > 1 << 20) {
+                say("--fd must name a descriptor number from 3 up");
+                return 2;
+            }
+            inheritedFd = static_cast<int>(value);
         } else if (arg == "--timeout" && i + 1 < argc) {
             timeoutSeconds = std::strtol(argv[++i], nullptr, 10);
         } else if (session.empty() && !arg.empty() && arg.front() != '-') {
             session = arg;
         } else {
-            std::fprintf(stderr, "usage: mscb-connect [--socket PATH] [--timeout SECONDS] SESSION\n");
+            std::fprintf(stderr, "usage: mscb-connect [--socket PATH] [--fd N] [--timeout SECONDS] SESSION\n");
             return 2;
         }
     }
@@ -114,11 +130,21 @@ int main(int argc, char** argv) {
         say("stdin is not a terminal: run me as pppd's callback connector");
         return 1;
     }
+    mscb::helper::UniqueFd inherited;
+    if (inheritedFd >= 0) {
+        int type = 0;
+        socklen_t length = sizeof type;
+        if (::getsockopt(inheritedFd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_SEQPACKET) {
+            say("--fd " + std::to_string(inheritedFd) + " is not the helper connection pppd opened");
+            return 1;
+        }
+        inherited = mscb::helper::UniqueFd(inheritedFd);
+    }
     const auto deadline = Clock::now() + std::chrono::seconds(timeoutSeconds);
     auto reconnectUntil = Clock::now() + kReconnectWindow;
     bool handedOver = false;
     for (;;) {
-        switch (attempt(socketPath, session, deadline, handedOver)) {
+        switch (attempt(socketPath, std::move(inherited), session, deadline, handedOver)) {
         case Outcome::Connected: return 0;
         case Outcome::Failed: return 1;
         case Outcome::Lost: break;

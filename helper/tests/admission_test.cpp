@@ -122,12 +122,24 @@ TEST_F(AnAdmission, NamesTheKindOfEachRefusalForTheCounters) {
 }
 
 TEST_F(AnAdmission, RefusesAPppdOnAReturnCall) {
-    adm.setReturnCall(4242, true);
+    adm.beginReturnCall("s0", 4242);
     auto r = adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.reason().find("callback leg"), std::string::npos);
-    adm.setReturnCall(4242, false);
+    EXPECT_EQ(r.kind(), "loop");
+    EXPECT_NE(r.reason().find("return call of session s0"), std::string::npos) << r.reason();
+    adm.endReturnCall("s0");
     EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "s1", 4242), true, now));
+}
+
+// Review finding: on a persistent pppd the loop guard outlived the return call (it was keyed by
+// pppd's pid and cleared at pppd's exit), so the same pppd's next caller got no callback. It is
+// keyed by the return call's session now: the end of one return call clears only that one.
+TEST_F(AnAdmission, TheLoopGuardEndsWithItsReturnCallNotWithPppd) {
+    adm.beginReturnCall("first", 4242);
+    adm.beginReturnCall("other-line", 77);
+    adm.endReturnCall("first");
+    EXPECT_TRUE(adm.admit(admit("a", "/dev/ttyS0", "next", 4242), true, now));
+    EXPECT_EQ(adm.admit(admit("b", "/dev/ttyS1", "n2", 77), true, now).kind(), "loop");
 }
 
 // Review finding: limits compared numbers as strings, so one phone written three ways got three

@@ -2,6 +2,7 @@
 // The C++ side of the glue: turns pppd events (through mscb_host.h) into core calls, owns the
 // per-link state and the helper connection. Every extern "C" entry point is noexcept and
 // catches everything: an internal error degrades to "no callback, close the link".
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -67,6 +68,13 @@ Result<DialRules> rulesFrom(const mscb_settings& s) {
     return rules;
 }
 
+// CLOCK_BOOTTIME, the helper's clock: the first call's end crosses to it as a number.
+std::int64_t bootTimeMs() {
+    timespec now{};
+    ::clock_gettime(CLOCK_BOOTTIME, &now);
+    return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
 std::string newSessionId(int pid) {
     std::random_device random;
     char text[40];
@@ -105,7 +113,7 @@ public:
     /// Whether LCP should Ack the caller's CBCP callback option at all on this link.
     bool acceptsCallbackOption() const {
         if (callbackLegOption_ || isReturnCall_) {
-            return false;  // security brief §5: never offer callback on a return call (no loops)
+            return false;  // doc/security.md: never offer callback on a return call (no loops)
         }
         if (radiusLoaded_ || optionDefault_.offersCallback() ||
             (table_.defaultEntry && table_.defaultEntry->offersCallback())) {
@@ -124,35 +132,52 @@ public:
 
     void linkStarted(bool isReturnCall) {
         resetLink();
+        endReturnCall();
         isReturnCall_ = isReturnCall;
-        if (!isReturnCall && pendingReturn_) {
+        if (!pendingReturn_) return;
+        if (!isReturnCall) {
             log(core::LogLevel::Warning, "return call for session " + pendingReturn_->session +
                                              " did not start; the job is the helper's now");
             pendingReturn_.reset();
+            return;
         }
+        returnCall_ = std::move(pendingReturn_);
+        pendingReturn_.reset();
+        bindReturnCall(*returnCall_);
+    }
+
+    /// pppd's PHASE_DISCONNECT: the call is over (hang-up or LCP terminated), whatever LCP did.
+    void linkTerminated() {
+        if (pendingReturn_ && !pendingReturn_->firstCallEndedMs) pendingReturn_->firstCallEndedMs = bootTimeMs();
+        endReturnCall();
     }
 
     int authUp(const std::string& peer, const std::string& line, bool peerAsked, int pid) {
-        user_ = peer;
-        line_ = line;
-        pid_ = pid;
         const std::string who = "'" + escapeForLog(peer) + "'";
-        // A return call must authenticate as the user we called back (security brief §5).
+        // A return call must authenticate as the user we called back (doc/security.md), on
+        // every authentication while it lasts: a peer may renegotiate LCP or be re-challenged.
         std::optional<std::string> expected;
-        if (isReturnCall_ && pendingReturn_) expected = pendingReturn_->user;
+        if (isReturnCall_ && returnCall_) expected = returnCall_->user;
         else if (callbackLegOption_ && !expectUser_.empty()) expected = expectUser_;
+        const bool again = authenticated_;
+        authenticated_ = true;
+        if (returnCall_) returnCall_->lifeline.setInheritable(false);  // the connector has run
         if (expected) {
-            if (peer != *expected) {
+            if (!core::sameUser(peer, *expected, fold_)) {
                 return refuse("SECURITY: return call authenticated as " + who + ", expected '" +
-                              escapeForLog(*expected) + "'; disconnecting");
+                              escapeForLog(*expected) + "'" + (again ? " (re-authentication)" : "") +
+                              "; disconnecting");
             }
-            log(core::LogLevel::Notice, "return call: " + who + " authenticated again");
-            pendingReturn_.reset();
+            log(core::LogLevel::Notice, "return call: " + who + " authenticated " + (again ? "once more" : "again"));
             return MSCB_STOCK;
         }
         if (callbackLegOption_ || isReturnCall_) {
             return MSCB_STOCK;
         }
+        if (again) return authenticatedAgain(peer);
+        user_ = peer;
+        line_ = line;
+        pid_ = pid;
         // Precedence: RADIUS reply > per-user entry > the file's default entry > pppd options.
         const auto match = core::matchPolicy(table_, peer, optionDefault_, fold_);
         core::UserPolicy policy = *match.policy;
@@ -215,6 +240,10 @@ public:
             ops_.close_link(kRefusedForPeer);
             return;
         }
+        if (server_) {
+            log(core::LogLevel::Debug, "re-authentication during the CBCP exchange: it goes on");
+            return;
+        }
         server_.emplace(serverConfig_, *this);
         server_->start(offer_);
     }
@@ -232,6 +261,8 @@ public:
         if (server_) server_->onLinkDown();
         server_.reset();
         helper_.close();
+        authenticated_ = false;  // LCP renegotiated or the call ended: the next auth is a new one
+        exchangeDone_ = false;
     }
 
     // --- core::ServerHost ---
@@ -242,6 +273,7 @@ public:
     void cancelTimer() override { ops_.cancel_timer(); }
     void startNetworks() override {
         helper_.close();  // forget the admission
+        exchangeDone_ = true;
         ops_.start_networks();
     }
     void closeLink(const std::string& reason) override {
@@ -255,9 +287,15 @@ public:
         auto reply = helper_.exchange(toMessage(job), kHelperTimeout);
         helper_.close();
         if (!reply || !reply->accepted) {
-            log(core::LogLevel::Error, "callback to " + agreement.number + " for '" + escapeForLog(user_) +
-                                           "' LOST: helper " +
-                                           (reply ? "refused: " + reply->reason : reply.reason()));
+            const std::string lost = "callback to " + agreement.number + " for '" + escapeForLog(user_) +
+                                     "' LOST: helper " + (reply ? "refused: " + reply->reason : reply.reason());
+            if (!connector_.empty()) {
+                // With a connector this pppd answers the line call after call (persist): a lost
+                // callback must not stop that, so it goes on as it was.
+                log(core::LogLevel::Error, lost + "; this pppd goes on answering the line");
+                return;
+            }
+            log(core::LogLevel::Error, lost);
             ops_.end_after_this_call();
             return;
         }
@@ -274,14 +312,14 @@ public:
             ops_.end_after_this_call();
             return;
         }
-        pendingReturn_ = PendingReturn{user_, session_};
+        pendingReturn_ = ReturnCall{user_, session_, 0, {}};
     }
     void log(core::LogLevel level, const std::string& text) override {
         ops_.log(static_cast<int>(level), text.c_str());
     }
     std::optional<std::string> vetoNumber(const std::string& number, core::CallbackType type) override {
         // The helper's hourly/pending limits for numbers, asked before the Ack so the caller can
-        // still be offered something else (security brief §3).
+        // still be offered something else (doc/security.md).
         auto reply = helper_.exchange(toMessage(NumberCheck{session_, number, kindOf(type)}), kHelperTimeout);
         if (!reply) return "helper: " + reply.reason();
         if (!reply->accepted) return reply->reason;
@@ -294,10 +332,62 @@ public:
     }
 
 private:
-    struct PendingReturn {
+    /// A callback this pppd will answer itself: prepared in the first call, run in the next
+    /// link iteration (the return call), which lasts until its link terminates.
+    struct ReturnCall {
         std::string user;
         std::string session;
+        std::int64_t firstCallEndedMs = 0;  ///< CLOCK_BOOTTIME ms, 0 = not seen
+        HelperConnection lifeline;          ///< bound to the session; the connector inherits it
     };
+
+    /// Opens the session's connection to the helper here, where pppd is root (even when a
+    /// getty's login started it setuid and the connector runs as the dial-in user), and hands
+    /// it to the connector. While it stays open the helper treats this pppd as on a return call.
+    void bindReturnCall(ReturnCall& call) {
+        auto connection = HelperConnection::open(helperSocket_);
+        if (!connection) {
+            log(core::LogLevel::Warning, "return call " + call.session + ": cannot reach the helper (" +
+                                             connection.reason() + "); the connector tries itself");
+            return;
+        }
+        call.lifeline = std::move(connection).value();
+        if (!call.lifeline.post(toMessage(ReturnBinding{call.session, call.firstCallEndedMs})) ||
+            !call.lifeline.setInheritable(true)) {
+            log(core::LogLevel::Warning, "return call " + call.session + ": cannot bind the helper connection; "
+                                                                            "the connector tries itself");
+            call.lifeline.close();
+            return;
+        }
+        const std::string command =
+            connector_ + " --fd " + std::to_string(call.lifeline.descriptor()) + " " + call.session;
+        ops_.set_connector_command(command.c_str());
+    }
+
+    void endReturnCall() {
+        if (!returnCall_) return;
+        if (returnCall_->lifeline.isOpen()) {
+            log(core::LogLevel::Info, "return call " + returnCall_->session + " ended");
+        }
+        returnCall_.reset();  // closes the lifeline: the helper's loop guard ends with it
+    }
+
+    /// An authentication after this link already had one, with no LCP renegotiation between
+    /// (EAP re-challenge, eap-interval): never a second CBCP exchange on one link.
+    int authenticatedAgain(const std::string& peer) {
+        const std::string who = "'" + escapeForLog(peer) + "'";
+        if (!core::sameUser(peer, user_, core::UserFold{})) {
+            return refuse("SECURITY: re-authenticated as " + who + " after '" + escapeForLog(user_) +
+                          "' on the same link; disconnecting");
+        }
+        if (refused_) return MSCB_REFUSE;
+        if (server_ && !exchangeDone_) {
+            log(core::LogLevel::Info, "re-authentication of " + who + " during the CBCP exchange; it goes on");
+            return MSCB_RUN_CBCP;
+        }
+        log(core::LogLevel::Info, "re-authentication of " + who + "; CBCP is done on this link");
+        return MSCB_STOCK;
+    }
 
     int refuse(const std::string& reason) {
         refused_ = true;
@@ -326,6 +416,8 @@ private:
     }
 
     void resetLink() {
+        authenticated_ = false;
+        exchangeDone_ = false;
         server_.reset();
         helper_.close();
         refused_ = false;
@@ -361,7 +453,10 @@ private:
     std::string line_;
     std::string session_;
     int pid_ = 0;
-    std::optional<PendingReturn> pendingReturn_;  // survives the link: the return call checks it
+    bool authenticated_ = false;  // an authentication already happened on this link
+    bool exchangeDone_ = false;   // CBCP ended with the networks started (no callback)
+    std::optional<ReturnCall> pendingReturn_;  // prepared in the first call, survives its link
+    std::optional<ReturnCall> returnCall_;     // the return call now running
 };
 
 std::unique_ptr<Plugin> thePlugin;
@@ -523,6 +618,10 @@ void mscb_core_protocol_reject(void) {
 
 void mscb_core_link_down(void) {
     guarded("link_down", [] { if (thePlugin) thePlugin->linkDown(); }, [] {});
+}
+
+void mscb_core_link_terminated(void) {
+    guarded("link_terminated", [] { if (thePlugin) thePlugin->linkTerminated(); }, [] {});
 }
 
 void mscb_core_radius_begin(void) {

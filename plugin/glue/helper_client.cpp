@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -54,6 +55,13 @@ Result<HelperConnection> HelperConnection::open(const std::string& path) {
         return Error{"helper not reachable at " + path + ": " + std::strerror(saved)};
     }
     return HelperConnection(fd);
+}
+
+bool HelperConnection::setInheritable(bool inheritable) {
+    if (fd_ < 0) return false;
+    const int flags = ::fcntl(fd_, F_GETFD);
+    if (flags < 0) return false;
+    return ::fcntl(fd_, F_SETFD, inheritable ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC) == 0;
 }
 
 bool HelperConnection::post(const Message& message) {

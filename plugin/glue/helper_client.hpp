@@ -29,6 +29,11 @@ public:
     /// Sends `message` without waiting for an answer (reports); false if it could not be sent.
     bool post(const Message& message);
 
+    /// Lets the connection pass to programs pppd runs (the connector), or stops that.
+    bool setInheritable(bool inheritable);
+    /// The descriptor number, for the connector's command line (-1 when closed).
+    [[nodiscard]] int descriptor() const { return fd_; }
+
     [[nodiscard]] bool isOpen() const { return fd_ >= 0; }
     void close();
 

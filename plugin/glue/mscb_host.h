@@ -26,6 +26,8 @@ struct mscb_host_ops {
 	/* Keep pppd alive for the return call: run `command` as the callback connector on the
 	 * next link iteration. Returns 0 on success. */
 	int (*prepare_return_call)(const char *command);
+	/* Replaces the prepared return call's connector command (same link iteration). */
+	void (*set_connector_command)(const char *command);
 	/* pppd exits after this call (no return call in this process). */
 	void (*end_after_this_call)(void);
 	void (*log)(int level, const char *text);
@@ -83,6 +85,8 @@ void mscb_core_input(const unsigned char *packet, int len);
 void mscb_core_timeout(void);
 void mscb_core_protocol_reject(void);
 void mscb_core_link_down(void);
+/* The link is terminated (pppd's PHASE_DISCONNECT): the call is over, whatever LCP did. */
+void mscb_core_link_terminated(void);
 /* RADIUS Access-Accept attributes, as radius.so decoded them (radius_attributes_hook):
  * begin, one call per attribute (strings with their length), then auth-up uses them. */
 void mscb_core_radius_begin(void);

@@ -95,6 +95,8 @@ static bool persist_saved;
 static int return_call_prepared;
 static int callback_agreed;
 static int timer_armed;
+static int in_lowerdown;
+static int close_deferred;
 static char close_reason[160]; /* lcp_close keeps the pointer: fsm.c term_reason */
 static char *connector_command;
 
@@ -251,9 +253,35 @@ static void host_start_networks(void)
 	start_networks_p(0);
 }
 
+/* A close asked for while LCP takes the upper layers down (lcp_down -> link_down -> our
+ * lowerdown) must wait: lcp_close there would re-enter the LCP state machine mid-transition
+ * (fsm.c fsm_rconfreq sets REQSENT after the down callback returns). */
+static void deferred_close(void *arg)
+{
+	(void)arg;
+	close_deferred = 0;
+	/* Still up (renegotiating, REQSENT and beyond): end the call. After a hang-up LCP is
+	 * STARTING or below and pppd is already tearing the link down: nothing to do. */
+	if (lcp_fsm[0].state >= REQSENT)
+		lcp_close(0, close_reason);
+}
+
+static void cancel_deferred_close(void)
+{
+	if (close_deferred)
+		mscb_untimeout(deferred_close, NULL);
+	close_deferred = 0;
+}
+
 static void host_close_link(const char *reason)
 {
 	snprintf(close_reason, sizeof close_reason, "%s", reason);
+	if (in_lowerdown) {
+		cancel_deferred_close();
+		mscb_timeout(deferred_close, NULL, 0, 0);
+		close_deferred = 1;
+		return;
+	}
 	lcp_close(0, close_reason);
 }
 
@@ -289,6 +317,16 @@ static int host_prepare_return_call(const char *command)
 	return 0;
 }
 
+static void host_set_connector_command(const char *command)
+{
+	char *copy;
+	if (!return_call_prepared || !(copy = strdup(command)))
+		return;
+	free(connector_command);
+	connector_command = copy;
+	*callback_script_p = connector_command;
+}
+
 static void host_end_after_this_call(void)
 {
 	*persist_p = 0; /* as the stock CBCP client does: pppd exits, status 14 */
@@ -302,6 +340,7 @@ static const struct mscb_host_ops host_ops = {
 	.close_link = host_close_link,
 	.set_callback_status = host_set_callback_status,
 	.prepare_return_call = host_prepare_return_call,
+	.set_connector_command = host_set_connector_command,
 	.end_after_this_call = host_end_after_this_call,
 	.log = host_log,
 };
@@ -354,7 +393,9 @@ static void cbcp_lowerup(int unit)
 static void cbcp_lowerdown(int unit)
 {
 	(void)unit;
+	in_lowerdown = 1;
 	mscb_core_link_down();
+	in_lowerdown = 0;
 	host_cancel_timer();
 }
 
@@ -435,26 +476,32 @@ static void on_auth_up(void *arg, int unused)
 	(void)unused;
 	verdict = mscb_core_auth_up(peer_name(), line_name(), lcp_hisoptions[0].neg_cbcp, (int)getpid());
 	/* network_phase tests go->neg_cbcp after this notifier (auth.c:926-939 (2.5.2)): set, it
-	 * enters PHASE_CALLBACK and calls cbcp_protent.open, where we run CBCP or close. */
-	if (verdict != MSCB_STOCK)
-		lcp_gotoptions[0].neg_cbcp = 1;
+	 * enters PHASE_CALLBACK and calls cbcp_protent.open, where we run CBCP or close. Set both
+	 * ways: an EAP re-challenge (eap-interval) comes through network_phase again, and once CBCP
+	 * is done on this link it must go on as stock pppd would. */
+	lcp_gotoptions[0].neg_cbcp = verdict != MSCB_STOCK;
 }
 
 static void on_phase_change(void *arg, int new_phase)
 {
 	(void)arg;
-	/* Every link iteration starts here (start_link, main.c (2.5.2 and 2.4.9)). */
+	/* Every link iteration starts here (start_link, auth.c (2.5.2 and 2.4.9)). */
 	if (new_phase == PHASE_SERIALCONN) {
 		int is_return_call = return_call_prepared && *doing_callback_p == MSCB_CALLBACK_DIALOUT;
 		if (return_call_prepared) {
 			/* Our connector runs now (or never will): give back what we borrowed. */
 			*persist_p = persist_saved;
 			holdoff_hook = holdoff_hook_saved;
-			return_call_prepared = 0;
 		}
+		cancel_deferred_close();
 		callback_agreed = 0;
 		mscb_core_link_started(is_return_call);
+		/* After link_started: it may still replace the connector command. */
+		return_call_prepared = 0;
 	}
+	/* link_terminated (auth.c (2.5.2 and 2.4.9)): the call is over, hang-up or not. */
+	if (new_phase == PHASE_DISCONNECT)
+		mscb_core_link_terminated();
 	/* A "Modem hangup" after our Ack rewrites the status to 16 (main.c:1151 (2.5.2)). */
 	if (callback_agreed && (new_phase == PHASE_DISCONNECT || new_phase == PHASE_DEAD))
 		set_status(EXIT_CALLBACK);

@@ -305,6 +305,19 @@ TEST_F(ACbcpServer, PeerTerminateAfterAckHandsOff) {
     EXPECT_FALSE(host.timerArmed);
 }
 
+// Review finding: an LCP renegotiation after the Ack (link down, call still up) handed the job
+// off and left the first call up, so the helper dialled a busy caller. Link down after the Ack
+// now also ends the call (the glue makes that a no-op after a real hang-up).
+TEST_F(ACbcpServer, LinkDownAfterTheAckAlsoEndsTheFirstCall) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    host.events.clear();
+    server->onLinkDown();
+    ASSERT_TRUE(host.handedOff);
+    EXPECT_EQ(host.events, std::vector<std::string>{
+                               "close: Callback agreed: the link went down after the Ack, ending the first call"});
+}
+
 TEST_F(ACbcpServer, LinkDownBeforeAnyResponseEmitsNoJob) {
     start(userOffer());
     server->onLinkDown();

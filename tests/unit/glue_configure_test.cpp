@@ -21,7 +21,8 @@ int noReturnCall(const char*) { return 0; }
 
 const mscb_host_ops kOps{.send_cbcp = noPacket, .arm_timer = noTimer, .cancel_timer = nothing,
                          .start_networks = nothing, .close_link = noClose, .set_callback_status = nothing,
-                         .prepare_return_call = noReturnCall, .end_after_this_call = nothing, .log = ignoreLog};
+                         .prepare_return_call = noReturnCall, .set_connector_command = noClose,
+                         .end_after_this_call = nothing, .log = ignoreLog};
 
 struct Configure : ::testing::Test {
     mscb_settings settings{};

@@ -87,6 +87,19 @@ struct RefusalReport {
     std::string detail;  ///< printable, already escaped
 };
 
+/// "return": sent by pppd's mscb.so (root) on a new connection just before pppd runs the
+/// connector for the return call; binds the connection to that session's job. The connector
+/// inherits the connection (its only way to the root-only socket when a getty's login started
+/// pppd setuid and pppd runs the connector as the dial-in user), so on it only `line` for this
+/// session is accepted. While the return call lasts the plugin keeps the connection open and
+/// closes it when that call ends: the helper's loop guard lasts exactly as long. No reply.
+struct ReturnBinding {
+    std::string session;
+    /// When the first call ended as pppd saw it (link terminated), CLOCK_BOOTTIME ms; 0 = not
+    /// known. The helper counts the delay from here rather than from the line hand-over.
+    std::int64_t firstCallEndedMs = 0;
+};
+
 /// The helper's answer to admit / job: "ok" (with a job id for jobs) or "refused".
 struct HelperReply {
     bool accepted = false;
@@ -99,6 +112,7 @@ Message toMessage(const CallbackJob& job);
 Message toMessage(const HelperReply& reply);
 Message toMessage(const NumberCheck& check);
 Message toMessage(const RefusalReport& report);
+Message toMessage(const ReturnBinding& binding);
 
 Result<AdmitRequest> admitFromMessage(const Message& message);
 /// Re-validates the number with `rules` (defence in depth: the job crossed a socket).
@@ -107,6 +121,7 @@ Result<HelperReply> replyFromMessage(const Message& message);
 /// Re-validates the number with `rules` like jobFromMessage.
 Result<NumberCheck> numberCheckFromMessage(const Message& message, const DialRules& rules);
 Result<RefusalReport> reportFromMessage(const Message& message);
+Result<ReturnBinding> returnBindingFromMessage(const Message& message);
 
 /// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
 bool isAcceptableUserName(std::string_view name);

@@ -321,6 +321,14 @@ void CbcpServer::onLinkDown() {
     host_.cancelTimer();
     switch (state_) {
     case ServerState::AckSent:
+        // Not our close: the caller hung up (Windows does after the Ack), or it renegotiated
+        // LCP (RFC 1661 §4.1 lets a peer do so at any time) and the call is still up. Either
+        // way the callback is agreed, so the first call must end: the host closes the link if
+        // it is still up and does nothing after a hang-up.
+        transition(ServerState::HandedOff, "link went down after the Ack");
+        host_.handOff(*agreement_);
+        host_.closeLink("Callback agreed: the link went down after the Ack, ending the first call");
+        break;
     case ServerState::Closing:
         transition(ServerState::HandedOff, "first call is down");
         host_.handOff(*agreement_);
