@@ -135,6 +135,94 @@ TEST_F(AJobManager, RunsAWholeCallback) {
     EXPECT_EQ(ports.lastTo(4).verb, "ok");
 }
 
+Message returnMsg(const std::string& session, TimePoint firstCallEnded) {
+    return toMessage(ReturnBinding{session, firstCallEnded.count()});
+}
+
+std::optional<std::string> statusField(JobManager& m, FakePorts& ports, TimePoint now, const std::string& key) {
+    const auto before = ports.sent.size();
+    m.onMessage(99, Message{"status", {}}, std::nullopt, now);
+    for (auto i = before; i < ports.sent.size(); ++i) {
+        if (auto v = ports.sent[i].second.get(key)) return std::string(*v);
+    }
+    return std::nullopt;
+}
+
+// Review finding: on a persistent pppd (the README's main setup) the second callback was
+// refused: the loop guard was keyed by pppd's pid and cleared only when pppd exited. It is keyed
+// by the return call's session now and ends when the plugin closes that call's connection.
+TEST_F(AJobManager, APersistentPppdTakesItsNextCallbackOnceTheReturnCallEnds) {
+    const auto id = admitAndJob();
+    m->onMessage(2, returnMsg("s1", TimePoint{0}), std::nullopt, now);  // pppd, before the connector
+    EXPECT_EQ(ports.lastTo(2).verb, "none") << "no reply: the connector reads this connection";
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);      // the connector, inheriting it
+    EXPECT_EQ(ports.lastTo(2).verb, "ok");
+    fire(id);
+    m->onChatExit(id, 0, now);
+    fire(id);
+    m->onChatExit(id, 0, now);
+    fire(id);
+    m->onChatExit(id, 0, now);
+    ASSERT_EQ(ports.lastTo(2).verb, "connected");
+    m->onMessage(3, admitMsg("s2"), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused") << "same pppd, still on the return call";
+    m->onConnectionClosed(3, now);
+    now += 60s;
+    m->onConnectionClosed(2, now);  // the return call ended; pppd 321 lives on (persist)
+    EXPECT_TRUE(m->history().back().callEnded);
+    EXPECT_EQ(statusField(*m, ports, now, "pppd-pid"), std::nullopt) << "no active call left";
+    const auto next = admitAndJob(4, "s3");
+    EXPECT_EQ(next, "j2-abcd");
+}
+
+// Review finding: the delay counted from the line hand-over, 0.3-0.9 s after the first call
+// ended. pppd says when that was; the deadline counts from there.
+TEST_F(AJobManager, TheDelayCountsFromTheFirstCallsEndAsPppdSawIt) {
+    admitAndJob();
+    const TimePoint ended = now + 200ms;
+    now += 700ms;
+    m->onMessage(2, returnMsg("s1", ended), std::nullopt, now);
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    EXPECT_EQ(statusField(*m, ports, now, "deadline-in-ms"), "9500");  // 10 s from `ended`
+}
+
+TEST_F(AJobManager, AFirstCallEndOutsideTheJobsLifeIsIgnored) {
+    admitAndJob();
+    m->onMessage(2, returnMsg("s1", now + 5s), std::nullopt, now);  // in the future
+    m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
+    EXPECT_EQ(statusField(*m, ports, now, "deadline-in-ms"), "10000");
+    m = std::make_unique<JobManager>(config(), ports, "boot-1");
+    admitAndJob(3, "s2");
+    m->onMessage(4, returnMsg("s2", now - 60s), std::nullopt, now);  // long before the job
+    EXPECT_EQ(ports.lastTo(4).verb, "none");
+    m->onMessage(4, Message{"line", {{"session", "s2"}}}, 9, now);
+    EXPECT_EQ(statusField(*m, ports, now, "deadline-in-ms"), "10000");
+}
+
+TEST_F(AJobManager, ABoundConnectionCarriesOnlyItsSessionsLine) {
+    admitAndJob();
+    m->onMessage(2, returnMsg("nope", now), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(2).verb, "refused");
+    m->onMessage(3, returnMsg("s1", now), std::nullopt, now);
+    m->onMessage(3, returnMsg("s1", now), std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused") << "'return' only first";
+    m->onMessage(3, Message{"status", {}}, std::nullopt, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused") << "no control verbs on a connector's connection";
+    m->onMessage(3, Message{"line", {{"session", "s9"}}}, 9, now);
+    EXPECT_EQ(ports.lastTo(3).verb, "refused");
+    EXPECT_EQ(ports.lastTo(3).get("reason"), "connection is bound to another session");
+}
+
+// pppd gave up before its connector handed the line over (the connector failed): the job ends
+// when the plugin closes the bound connection instead of waiting for the line.
+TEST_F(AJobManager, ABoundConnectionClosedBeforeTheLineCancelsTheJob) {
+    const auto id = admitAndJob();
+    m->onMessage(2, returnMsg("s1", now), std::nullopt, now);
+    m->onConnectionClosed(2, now);
+    EXPECT_FALSE(m->jobState(id));
+    EXPECT_EQ(m->history().back().result, "cancelled");
+}
+
 TEST_F(AJobManager, ReportsAFailedCallbackToTheConnector) {
     const auto id = admitAndJob();
     m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
