@@ -4,7 +4,7 @@
  * C++). It registers the mscb-* options, wraps LCP's reqci so the caller's Callback option
  * (op 6) is Acked, takes over the CBCP protent slot in place, and forwards every pppd event
  * to the C++ core through mscb_host.h. Built once per pppd version (2.5.x and 2.4.9).
- * References are to the pppd sources, file:line (version), as in docs/pppd-hooks.md.
+ * References are to the pppd sources, file:line (version), as in doc/pppd-hooks.md.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -345,7 +345,7 @@ static const struct mscb_host_ops host_ops = {
 	.log = host_log,
 };
 
-/* ---- LCP: Ack the CBCP callback option (pppd.md §2) ---- */
+/* ---- LCP: Ack the CBCP callback option (doc/pppd-hooks.md §2) ---- */
 static int mscb_lcp_reqci(fsm *f, u_char *inp, int *lenp, int reject_if_disagree)
 {
 	int offset, cilen, len, verdict;
@@ -372,7 +372,7 @@ static int mscb_lcp_reqci(fsm *f, u_char *inp, int *lenp, int reject_if_disagree
 	return verdict;
 }
 
-/* ---- the CBCP protent slot, taken over in place (pppd.md §4) ---- */
+/* ---- the CBCP protent slot, taken over in place (doc/pppd-hooks.md §4) ---- */
 static void cbcp_input(int unit, u_char *packet, int len)
 {
 	(void)unit;
