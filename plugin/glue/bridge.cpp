@@ -13,6 +13,7 @@
 #include <string>
 
 #include "helper_client.hpp"
+#include "mscb/core/auth_decision.hpp"
 #include "mscb/core/callback_policy.hpp"
 #include "mscb/core/cbcp_codec.hpp"
 #include "mscb/core/cbcp_server.hpp"
@@ -153,84 +154,51 @@ public:
     }
 
     int authUp(const std::string& peer, const std::string& line, bool peerAsked, int pid) {
-        const std::string who = "'" + escapeForLog(peer) + "'";
-        // A return call must authenticate as the user we called back (doc/security.md), on
-        // every authentication while it lasts: a peer may renegotiate LCP or be re-challenged.
-        std::optional<std::string> expected;
-        if (isReturnCall_ && returnCall_) expected = returnCall_->user;
-        else if (callbackLegOption_ && !expectUser_.empty()) expected = expectUser_;
-        const bool again = authenticated_;
-        authenticated_ = true;
+        core::AuthFacts facts;
+        facts.peer = peer;
+        facts.peerAsked = peerAsked;
+        facts.noCallbackHere = callbackLegOption_ || isReturnCall_;
+        if (isReturnCall_ && returnCall_) facts.expectedUser = returnCall_->user;
+        else if (callbackLegOption_ && !expectUser_.empty()) facts.expectedUser = expectUser_;
+        facts.link = linkCbcp();
+        facts.firstUser = user_;
+        facts.table = &table_;
+        facts.optionDefault = &optionDefault_;
+        facts.fold = fold_;
+        facts.radius = &radius_;
+        facts.rules = &config_.rules;
         if (returnCall_) returnCall_->lifeline.setInheritable(false);  // the connector has run
-        if (expected) {
-            if (!core::sameUser(peer, *expected, fold_)) {
-                return refuse("SECURITY: return call authenticated as " + who + ", expected '" +
-                              escapeForLog(*expected) + "'" + (again ? " (re-authentication)" : "") +
-                              "; disconnecting");
-            }
-            log(core::LogLevel::Notice, "return call: " + who + " authenticated " + (again ? "once more" : "again"));
-            return MSCB_STOCK;
+        const bool first = !authenticated_;
+        authenticated_ = true;
+        const auto decision = core::decideAuth(facts);
+        for (const auto& [level, text] : decision.notes) log(level, text);
+        using Verdict = core::AuthDecision::Verdict;
+        if (first && !facts.noCallbackHere) {
+            user_ = peer;
+            line_ = line;
+            pid_ = pid;
         }
-        if (callbackLegOption_ || isReturnCall_) {
-            return MSCB_STOCK;
-        }
-        if (again) return authenticatedAgain(peer);
-        user_ = peer;
-        line_ = line;
-        pid_ = pid;
-        // Precedence: RADIUS reply > per-user entry > the file's default entry > pppd options.
-        const auto match = core::matchPolicy(table_, peer, optionDefault_, fold_);
-        core::UserPolicy policy = *match.policy;
-        if (!radius_.empty()) {
-            auto fromRadius = core::callbackFromRadius(radius_, table_.places, config_.rules);
-            for (const auto& note : fromRadius.notes) {
-                log(core::LogLevel::Notice, "RADIUS reply for " + who + ": " + note);
-            }
-            if (!fromRadius.error.empty()) {
-                if (fromRadius.required) {
-                    return refuse("user " + who + " must be called back (RADIUS) but " + fromRadius.error +
-                                  "; disconnecting");
-                }
-                log(core::LogLevel::Warning, fromRadius.error + "; no callback for " + who);
-                policy = core::UserPolicy{};
-                policy.source = "RADIUS (refused)";
-            } else if (fromRadius.policy) {
-                policy = *fromRadius.policy;
-            }
-        }
-        if (!peerAsked) {
-            if (policy.offersCallback() && policy.mandatory) {
-                return refuse("user " + who + " must be called back (" + core::describePolicy(policy) +
-                              ") but the caller did not ask for callback; disconnecting");
-            }
-            return MSCB_STOCK;
-        }
-        bool possible = policy.offersCallback();
-        std::string why;
-        if (possible && peer.empty()) {
-            possible = false;
-            why = "no authenticated peer name (noauth?)";
+        switch (decision.verdict) {
+        case Verdict::Refuse: return refuse(decision.reason);
+        case Verdict::Stock: return MSCB_STOCK;
+        case Verdict::ContinueCbcp: return MSCB_RUN_CBCP;
+        case Verdict::OfferCallback: break;
         }
         session_ = newSessionId(pid);
-        if (possible) {
-            if (auto admitted = admit(); !admitted) {
-                possible = false;
-                why = admitted.reason();
-            }
+        std::optional<std::string> helperRefusal;
+        if (decision.askHelper) {
+            if (auto admitted = admit(); !admitted) helperRefusal = admitted.reason();
         }
-        offer_ = core::offerFor(policy, possible);
-        serverConfig_ = config_;
-        serverConfig_.rules = core::rulesFor(policy, config_.rules);
-        if (policy.delayMin) serverConfig_.delayMin = *policy.delayMin;
-        if (policy.delayMax) serverConfig_.delayMax = *policy.delayMax;
-        if (offer_.empty()) {
-            return refuse("user " + who + " must be called back but callback is not possible: " + why);
-        }
+        const std::string who = "'" + escapeForLog(peer) + "'";
+        auto plan = core::planCbcp(decision, helperRefusal, config_);
+        if (!plan) return refuse("user " + who + " " + plan.reason());
+        offer_ = plan->offer;
+        serverConfig_ = plan->config;
+        const std::string why = helperRefusal ? *helperRefusal : decision.why;
         log(core::LogLevel::Info, "user " + who + " on " + line + " asked for callback; policy " +
-                                      core::describePolicy(policy) + " (" + policy.source + ")" +
-                                      (match.folded ? "; " + match.how : "") +
-                                      (why.empty() ? "" : "; " + why) +
-                                      "; session " + session_);
+                                      core::describePolicy(decision.policy) + " (" + decision.policy.source + ")" +
+                                      (decision.how.empty() ? "" : "; " + decision.how) +
+                                      (why.empty() ? "" : "; " + why) + "; session " + session_);
         return MSCB_RUN_CBCP;
     }
 
@@ -372,21 +340,11 @@ private:
         returnCall_.reset();  // closes the lifeline: the helper's loop guard ends with it
     }
 
-    /// An authentication after this link already had one, with no LCP renegotiation between
-    /// (EAP re-challenge, eap-interval): never a second CBCP exchange on one link.
-    int authenticatedAgain(const std::string& peer) {
-        const std::string who = "'" + escapeForLog(peer) + "'";
-        if (!core::sameUser(peer, user_, core::UserFold{})) {
-            return refuse("SECURITY: re-authenticated as " + who + " after '" + escapeForLog(user_) +
-                          "' on the same link; disconnecting");
-        }
-        if (refused_) return MSCB_REFUSE;
-        if (server_ && !exchangeDone_) {
-            log(core::LogLevel::Info, "re-authentication of " + who + " during the CBCP exchange; it goes on");
-            return MSCB_RUN_CBCP;
-        }
-        log(core::LogLevel::Info, "re-authentication of " + who + "; CBCP is done on this link");
-        return MSCB_STOCK;
+    core::LinkCbcp linkCbcp() const {
+        if (!authenticated_) return core::LinkCbcp::None;
+        if (refused_) return core::LinkCbcp::Refused;
+        if (server_ && !exchangeDone_) return core::LinkCbcp::Running;
+        return core::LinkCbcp::Done;
     }
 
     int refuse(const std::string& reason) {
