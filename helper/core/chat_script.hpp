@@ -54,8 +54,15 @@ ChatOutcome outcomeFromExit(ScriptKind kind, int exitCode);
 Result<bool> checkInitString(std::string_view init);
 Result<bool> checkDialPrefix(std::string_view prefix);
 
-/// The text of one script. Contains no peer data: the number is only "\T".
+/// The text of one script. Contains no peer data: the dial script's number is a "\T" in
+/// its ATD line, filled in by fillDialNumber just before chat runs.
 std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& settings);
+
+/// The dial script with `number` in place of the "\T" of its ATD line. The number travels in
+/// the script (a 0600 file in a 0700 directory, deleted after use), never in chat's argv, which
+/// every local user can read in /proc. Only 1 to 32 of [0-9*#] are written: nothing a chat
+/// script or a modem could read as anything but digits.
+Result<std::string> fillDialNumber(std::string_view script, std::string_view number);
 
 /// chat(8) sleeps 10 ms before every character it sends (put_char: usleep(10000), "inter-
 /// character typing delay"), so "ATD<prefix><number>\r" takes this long to type. A modem

@@ -260,13 +260,17 @@ Result<bool> HelperDaemon::runChat(const std::string& jobId, ScriptKind kind, co
     auto& io = jobs_[jobId];
     if (!io.line) return Error{"no line"};
     if (io.chat > 0) return Error{"a chat is still running"};
-    if (kind == ScriptKind::Dial && !number.empty()) {
-        // Third check of the number, right before it becomes an argv element.
+    std::string text = script;
+    if (kind == ScriptKind::Dial) {
+        // Third check of the number, right before it is written into the dial script.
         auto checked = checkDialNumber(number, options_.config.rules, NumberSource::Operator);
         if (!checked || checked->canonical != number) return Error{"number failed the firewall"};
+        auto filled = fillDialNumber(script, number);
+        if (!filled) return Error{filled.reason()};
+        text = std::move(filled).value();
     }
     const std::string name = jobId + "-" + toString(kind) + "-" + std::to_string(++scriptCounter_) + ".chat";
-    if (auto written = writeNewFile(scriptDir_, name, script); !written) return written;
+    if (auto written = writeNewFile(scriptDir_, name, text); !written) return written;
     const std::string path = scriptDir_ + "/" + name;
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -279,7 +283,7 @@ Result<bool> HelperDaemon::runChat(const std::string& jobId, ScriptKind kind, co
     makeBlocking(io.line.get());
     flushInput(io.line.get());
     const long seconds = static_cast<long>((timeout.count() + 999) / 1000);
-    auto spawned = spawner_.spawn(chatArgv(options_.config.chatPath, path, number, seconds), io.line.get(), writeEnd.get());
+    auto spawned = spawner_.spawn(chatArgv(options_.config.chatPath, path, seconds), io.line.get(), writeEnd.get());
     if (!spawned) {
         ::unlink(path.c_str());
         return Error{spawned.reason()};

@@ -17,14 +17,10 @@
 
 namespace mscb::helper {
 
-std::vector<std::string> chatArgv(const std::string& chatPath, const std::string& scriptPath,
-                                  const std::string& number, long timeoutSeconds) {
-    // -v -s -S: verbose log to stderr (our log pipe), nothing to syslog directly.
+std::vector<std::string> chatArgv(const std::string& chatPath, const std::string& scriptPath, long timeoutSeconds) {
+    // -v -s -S: verbose log to stderr (our log pipe), nothing to syslog directly. No -T: the
+    // number is in the 0600 script, not in an argv every local user can read.
     std::vector<std::string> argv{chatPath, "-v", "-s", "-S", "-t", std::to_string(timeoutSeconds)};
-    if (!number.empty()) {
-        argv.emplace_back("-T");
-        argv.push_back(number);
-    }
     argv.emplace_back("-f");
     argv.push_back(scriptPath);
     return argv;

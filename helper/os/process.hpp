@@ -47,9 +47,8 @@ private:
     UniqueFd slotErr_;   ///< reserved low fd: the stderr pipe, while a child starts
 };
 
-/// The argv for one chat run: chat -v -s -S -t SECONDS [-T NUMBER] -f SCRIPT.
-std::vector<std::string> chatArgv(const std::string& chatPath, const std::string& scriptPath,
-                                  const std::string& number, long timeoutSeconds);
+/// The argv for one chat run: chat -v -s -S -t SECONDS -f SCRIPT (never the number).
+std::vector<std::string> chatArgv(const std::string& chatPath, const std::string& scriptPath, long timeoutSeconds);
 
 /// Reaps `pid` without blocking. Returns the exit status, or -signal; nullopt if still running.
 std::optional<int> reapProcess(pid_t pid);

@@ -44,6 +44,25 @@ TEST(AChatScript, DialUsesOnlyTheTPlaceholder) {
     EXPECT_EQ(text.find("\\T"), text.rfind("\\T"));
 }
 
+TEST(AChatScript, TheDialNumberIsFilledIntoTheAtdLineOnce) {
+    const auto text = generateChatScript(ScriptKind::Dial, modem());
+    auto filled = fillDialNumber(text, "5279651");
+    ASSERT_TRUE(filled) << filled.reason();
+    EXPECT_NE(filled->find("'ATDT0,5279651'\n"), std::string::npos) << *filled;
+    EXPECT_EQ(filled->find("\\T"), std::string::npos);
+    EXPECT_EQ(filled->find("5279651"), filled->rfind("5279651"));
+    EXPECT_TRUE(fillDialNumber(text, "*31#5279651"));
+}
+
+TEST(AChatScript, OnlyDigitsStarAndHashEverReachTheScript) {
+    const auto text = generateChatScript(ScriptKind::Dial, modem());
+    for (const char* bad : {"", "555'1234", "555\\c", "555 1234", "+4930123", "555;ATH", "5551234\n",
+                            "123456789012345678901234567890123"}) {
+        EXPECT_FALSE(fillDialNumber(text, bad)) << bad;
+    }
+    EXPECT_FALSE(fillDialNumber(generateChatScript(ScriptKind::Reset, modem()), "5279651")) << "no ATD line";
+}
+
 TEST(AChatScript, ConnectTimeoutIsRoundedUpToSeconds) {
     auto s = modem();
     s.connectTimeout = std::chrono::milliseconds(31500);

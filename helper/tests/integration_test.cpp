@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Host integration: the real mscb-helper, mscb-connect and /usr/sbin/chat on a pty "line",
 // whose far end is a scripted Hayes responder in this test.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <mutex>
@@ -92,6 +94,7 @@ private:
                     commands_.push_back({line, now});
                 }
                 if (line.rfind("ATD", 0) == 0) {
+                    recordChatCommandLines();  // chat is running: it sent this
                     std::this_thread::sleep_for(300ms);  // ringing
                     const std::string result = dial_ < dialResults_.size() ? dialResults_[dial_] : "NO CARRIER";
                     ++dial_;
@@ -105,6 +108,30 @@ private:
         }
     }
 
+    // What any local user sees of every running chat: /proc/PID/cmdline.
+    void recordChatCommandLines() {
+        for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+            const auto name = entry.path().filename().string();
+            if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+            std::ifstream comm(entry.path() / "comm");
+            std::string command;
+            if (!std::getline(comm, command) || command != "chat") continue;
+            std::ifstream cmdline(entry.path() / "cmdline");
+            std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+            std::replace(args.begin(), args.end(), '\0', ' ');
+            std::lock_guard<std::mutex> lock(mutex_);
+            chatCommandLines_.push_back(args);
+        }
+    }
+
+public:
+    std::vector<std::string> chatCommandLines() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return chatCommandLines_;
+    }
+
+private:
+    std::vector<std::string> chatCommandLines_;
     int master_;
     std::vector<std::string> dialResults_;
     std::size_t dial_ = 0;
@@ -284,6 +311,10 @@ TEST_F(AHelperOnAPty, CallsBackAtTheDeadline) {
             EXPECT_EQ(c.find("5279651"), std::string::npos) << c;
         }
     }
+    // Review finding: the number was in chat's argv (-T), readable by any local user.
+    const auto seen = responder_->chatCommandLines();
+    ASSERT_FALSE(seen.empty()) << "no chat process seen while it dialled";
+    for (const auto& args : seen) EXPECT_EQ(args.find("5279651"), std::string::npos) << args;
     const double error = dialError(delay);
     std::printf("[ dial deadline ] ATDT went out %.1f ms after (line hand-over + %u s)\n", error, delay);
     EXPECT_GE(error, 0.0);

@@ -403,11 +403,11 @@ TEST(AProcess, GivesTheChildOnlyItsStdioHoweverManyFdsTheHelperHolds) {
     EXPECT_LT(spawner.value().highestSlot(), many.front().get());
 }
 
-TEST(AProcess, BuildsTheChatArgvWithTheNumberOnlyAfterT) {
-    EXPECT_EQ(chatArgv("/usr/sbin/chat", "/run/mscb/chat/x", "5279651", 60),
-              (std::vector<std::string>{"/usr/sbin/chat", "-v", "-s", "-S", "-t", "60", "-T", "5279651", "-f",
-                                        "/run/mscb/chat/x"}));
-    EXPECT_EQ(chatArgv("/usr/sbin/chat", "/x", "", 5).size(), 8u);
+// Review finding: chat ran with -T NUMBER, so every local user could read the number in
+// /proc/PID/cmdline for the whole dial. The argv never carries it now.
+TEST(AProcess, BuildsTheChatArgvWithoutTheNumber) {
+    EXPECT_EQ(chatArgv("/usr/sbin/chat", "/run/mscb/chat/x", 60),
+              (std::vector<std::string>{"/usr/sbin/chat", "-v", "-s", "-S", "-t", "60", "-f", "/run/mscb/chat/x"}));
 }
 
 // Builds rtnetlink messages the way the kernel does.
