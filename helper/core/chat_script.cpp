@@ -155,8 +155,10 @@ std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& s) {
 
 Result<std::string> fillDialNumber(std::string_view script, std::string_view number) {
     if (number.empty() || number.size() > 32) return Error{"dial number must be 1 to 32 characters"};
-    if (number.find_first_not_of("0123456789*#") != std::string_view::npos) {
-        return Error{"dial number has a character other than 0-9 * #"};
+    // Digits, feature codes, and the pauses ',' and 'W' an operator's preset may hold
+    // (mscb-helper.conf operator-pauses): nothing chat or a modem reads as anything else.
+    if (number.find_first_not_of("0123456789*#,W") != std::string_view::npos) {
+        return Error{"dial number has a character other than 0-9 * # , W"};
     }
     const auto atd = script.find("\n'' 'ATD");
     const auto placeholder = atd == std::string_view::npos ? atd : script.find("\\T'", atd);

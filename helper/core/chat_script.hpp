@@ -60,8 +60,8 @@ std::string generateChatScript(ScriptKind kind, const ModemScriptSettings& setti
 
 /// The dial script with `number` in place of the "\T" of its ATD line. The number travels in
 /// the script (a 0600 file in a 0700 directory, deleted after use), never in chat's argv, which
-/// every local user can read in /proc. Only 1 to 32 of [0-9*#] are written: nothing a chat
-/// script or a modem could read as anything but digits.
+/// every local user can read in /proc. Only 1 to 32 of [0-9*#,W] are written (W and ',' are an
+/// operator preset's pauses): nothing a chat script or a modem could read as anything else.
 Result<std::string> fillDialNumber(std::string_view script, std::string_view number);
 
 /// chat(8) sleeps 10 ms before every character it sends (put_char: usleep(10000), "inter-

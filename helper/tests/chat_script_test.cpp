@@ -52,6 +52,7 @@ TEST(AChatScript, TheDialNumberIsFilledIntoTheAtdLineOnce) {
     EXPECT_EQ(filled->find("\\T"), std::string::npos);
     EXPECT_EQ(filled->find("5279651"), filled->rfind("5279651"));
     EXPECT_TRUE(fillDialNumber(text, "*31#5279651"));
+    EXPECT_TRUE(fillDialNumber(text, "0,W5279651")) << "an operator preset's pauses";
 }
 
 TEST(AChatScript, OnlyDigitsStarAndHashEverReachTheScript) {
