@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
     const Options opt = parseArgs(argc, argv);
     ::signal(SIGPIPE, SIG_IGN);
     const std::string& W = opt.workdir;
-    for (const auto& d : {W, opt.runDir, W + "/journal", W + "/lock"}) {
+    for (const auto& d : {W, opt.runDir, W + "/journal"}) {
         if (::mkdir(d.c_str(), 0700) != 0 && errno != EEXIST) die("mkdir " + d);
         ::chmod(d.c_str(), 0700);
     }
@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
 
     // 2. helper.conf: one modem per pty; limits raised to N.
     std::string conf = "socket = " + W + "/helper.sock\nrun-dir = " + opt.runDir + "\njournal-dir = " + W +
-                       "/journal\nlock-dir = " + W + "/lock\nmax-jobs = " + std::to_string(opt.maxJobs) +
+                       "/journal\nmax-jobs = " + std::to_string(opt.maxJobs) +
                        "\nattempts = 1\nreset-lead = 1\nline-wait = 60\nuser-per-hour = 1000\n"
                        "number-per-hour = 1000\nhistory = 1000\n";
     for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -133,7 +133,13 @@ private:
         if (key == "run-dir") return setPath(config_.runDir);
         if (key == "journal-dir") return setPath(config_.journalDir);
         if (key == "chat") return setPath(config_.chatPath);
-        if (key == "lock-dir") return setPath(config_.lockDir);
+        if (key == "lock-dir") {
+            // Older versions wrote UUCP locks; the helper never opens a line by name, so it takes
+            // none (pppd keeps its own). Kept readable so that an old helper.conf still starts.
+            config_.warnings.push_back(std::string(name_) + ":" + std::to_string(lineNo_) +
+                                       ": 'lock-dir' is obsolete and ignored (the helper takes no UUCP locks)");
+            return true;
+        }
         if (key == "max-jobs") return setUnsigned(config_.maxJobs, 1, 4096);
         if (key == "attempts") return setUnsigned(config_.attempts, 1, 10);
         if (key == "backoff") return setMillisFromSeconds(config_.backoff, v, 1, 600);

@@ -6,7 +6,8 @@
 //   [modem NAME]                one section per callback modem
 //   device = /dev/ttyS0         ...or  udev-match = ID_MSCB_MODEM=1  (or both)
 //
-// Any bad line refuses the whole file with "FILE:LINE: reason".
+// Any bad line refuses the whole file with "FILE:LINE: reason". An obsolete key (lock-dir) is
+// accepted and ignored, with a "FILE:LINE: ..." warning for the log.
 #pragma once
 
 #include <optional>
@@ -40,7 +41,6 @@ struct HelperConfig {
     std::string runDir = "/run/mscb";
     std::string journalDir = "/var/lib/mscb/jobs";
     std::string chatPath = "/usr/sbin/chat";
-    std::string lockDir = "/var/lock";
     unsigned maxJobs = 4;
     unsigned attempts = 3;
     Millis backoff{10000};
@@ -53,6 +53,8 @@ struct HelperConfig {
     unsigned historySize = 50;
     DialRules rules;
     std::vector<ModemConfig> modems;
+    /// "FILE:LINE: text" for lines that were accepted but should be changed (obsolete keys).
+    std::vector<std::string> warnings;
 
     /// Dialer settings for a job on `modem`.
     [[nodiscard]] DialerSettings dialerSettings(const ModemConfig& modem) const;

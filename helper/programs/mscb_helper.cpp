@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (check) {
+        for (const auto& warning : config->warnings) std::fprintf(stderr, "mscb-helper: warning: %s\n", warning.c_str());
         std::printf("%s: ok, %zu modem(s)\n", configPath.c_str(), config->modems.size());
         return 0;
     }
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
         if (::chdir("/") < 0) return 1;
     }
     Logger logger("mscb-helper", syslog, foreground);
+    for (const auto& warning : config->warnings) logger.log(LogLevel::Warning, {}, warning);
     try {
         DaemonOptions options;
         options.config = std::move(*config);

@@ -53,6 +53,7 @@ TEST(AConfig, ParsesTheExample) {
     const auto s = c->dialerSettings(c->modems[0]);
     EXPECT_EQ(s.attempts, 3u);
     EXPECT_EQ(s.modem.connectTimeout, 60000ms);
+    EXPECT_TRUE(c->warnings.empty());
 }
 
 TEST(AConfig, ParsesTheShippedExample) {
@@ -63,6 +64,17 @@ TEST(AConfig, ParsesTheShippedExample) {
     auto c = parseConfig(text.str(), "helper.conf");
     ASSERT_TRUE(c) << c.reason();
     EXPECT_EQ(c->modems.size(), 2u);
+    EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+}
+
+// The helper no longer writes UUCP locks (it never opens a line by name): lock-dir, which older
+// configurations and mscb-helper.conf(5) named, is accepted with a warning instead of refused.
+TEST(AConfig, AcceptsTheObsoleteLockDirWithAWarning) {
+    auto c = parseConfig("max-jobs = 2\nlock-dir = /var/lock\n[modem a]\ndevice = /dev/ttyS0\n", "helper.conf");
+    ASSERT_TRUE(c) << c.reason();
+    EXPECT_EQ(c->warnings, (std::vector<std::string>{
+                               "helper.conf:2: 'lock-dir' is obsolete and ignored (the helper takes no UUCP locks)"}));
+    EXPECT_EQ(c->maxJobs, 2u);
 }
 
 TEST(AConfig, CallerFeatureCodesAreOffUnlessSaid) {
@@ -95,6 +107,8 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"max-jobs = 2x\n", "helper.conf:1: expected a number from 1 to 4096"},
         Bad{"max-jobs\n", "helper.conf:1: expected 'key = value'"},
         Bad{"attempts = 2\nattempts = 3\n", "helper.conf:2: 'attempts' set twice"},
+        Bad{"lock-dir = /var/lock\nlock-dir = /run/lock\n", "helper.conf:2: 'lock-dir' set twice"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\nlock-dir = /var/lock\n", "helper.conf:3: unknown modem key 'lock-dir'"},
         Bad{"socket = relative/path\n", "helper.conf:1: expected an absolute path of [A-Za-z0-9/_.-], without '..'"},
         Bad{"socket = /run/../etc/x\n", "helper.conf:1: expected an absolute path of [A-Za-z0-9/_.-], without '..'"},
         Bad{"[modem a]\ndevice = /etc/passwd\n", "helper.conf:2: device must be a path under /dev/"},

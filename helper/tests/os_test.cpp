@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // OS adapters: seqpacket socket (peer credentials, garbage, fd passing), the daemon's socket
-// server, tty/DTR on a pty, UUCP locks, safe files, the rtnetlink parser.
+// server, tty/DTR on a pty, safe files, the rtnetlink parser.
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -260,39 +260,6 @@ TEST(ATtyLine, DtrOnAPtyIsUnsupported) {
     UniqueFd null(::open("/dev/null", O_RDWR | O_CLOEXEC));
     EXPECT_FALSE(isSameTty(null.get(), "/dev/null"));  // not a terminal
     ::close(master);
-}
-
-TEST(AUucpLock, UsesThePppdFormatAndDetectsStaleLocks) {
-    TempDir dir;
-    EXPECT_EQ(formatLockPid(1234), "      1234\n");
-    EXPECT_EQ(parseLockPid("      1234\n"), 1234);
-    EXPECT_EQ(parseLockPid("1234"), 1234);
-    EXPECT_FALSE(parseLockPid("12a4\n"));
-    EXPECT_FALSE(parseLockPid(""));
-    ASSERT_TRUE(acquireUucpLock(dir.path, "/dev/ttyS0", ::getpid()));
-    EXPECT_TRUE(acquireUucpLock(dir.path, "/dev/ttyS0", ::getpid()));  // ours already
-    // A live other process holds it.
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::pause();
-        ::_exit(0);
-    }
-    releaseUucpLock(dir.path, "/dev/ttyS0", ::getpid());
-    ASSERT_TRUE(acquireUucpLock(dir.path, "/dev/ttyS0", child));
-    auto busy = acquireUucpLock(dir.path, "/dev/ttyS0", ::getpid());
-    EXPECT_FALSE(busy);
-    ::kill(child, SIGKILL);
-    ::waitpid(child, nullptr, 0);
-    // Now stale (ESRCH): taken over.
-    EXPECT_TRUE(acquireUucpLock(dir.path, "/dev/ttyS0", ::getpid()));
-    releaseUucpLock(dir.path, "/dev/ttyS0", ::getpid());
-    EXPECT_NE(::access((dir.path + "/LCK..ttyS0").c_str(), F_OK), 0);
-}
-
-TEST(AUucpLock, DoesNotFollowSymlinks) {
-    TempDir dir;
-    ASSERT_EQ(::symlink("/etc/passwd", (dir.path + "/LCK..ttyS1").c_str()), 0);
-    EXPECT_FALSE(acquireUucpLock(dir.path, "/dev/ttyS1", ::getpid()));
 }
 
 TEST(SecureFiles, CreateExclusivelyWithoutFollowingLinks) {
