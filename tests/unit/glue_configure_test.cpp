@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "glue_settings.hpp"
 #include "mscb_host.h"
 
 namespace {
@@ -30,12 +31,7 @@ struct Configure : ::testing::Test {
     std::string dir;
 
     void SetUp() override {
-        settings.number_max_digits = 20;
-        settings.restart_ms = 2000;
-        settings.max_requests = 30;
-        settings.ack_wait_ms = 3000;
-        settings.delay_min = 5;
-        settings.delay_max = 60;
+        settings = pppdOptionDefaults();
         char pattern[] = "/tmp/mscb-glue-XXXXXX";
         dir = ::mkdtemp(pattern);
     }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "mscb/helper_message.hpp"
+#include "glue_settings.hpp"
 #include "mscb_host.h"
 
 namespace {
@@ -131,15 +132,9 @@ struct ALine : ::testing::Test {
         char pattern[] = "/tmp/mscb-glue-link-XXXXXX";
         dir = ::mkdtemp(pattern);
         helper = std::make_unique<HelperPeer>(dir + "/helper.sock");
-        settings.number_max_digits = 20;
-        settings.restart_ms = 2000;
-        settings.max_requests = 30;
-        settings.ack_wait_ms = 3000;
-        settings.delay_min = 5;
-        settings.delay_max = 60;
+        settings = pppdOptionDefaults();
         settings.default_policy = "user";
         settings.connector = "/usr/sbin/mscb-connect";
-        settings.helper_socket = socketPath.c_str();
         socketPath = dir + "/helper.sock";
         settings.helper_socket = socketPath.c_str();
         ASSERT_EQ(mscb_core_configure(&kOps, &settings, err, sizeof err), 0) << err;
