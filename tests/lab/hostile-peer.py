@@ -603,6 +603,20 @@ def _(p, req):
     return r, r == "ack:1"
 
 
+@case("renegotiate-after-ack", "valid Response P1, then an LCP Configure-Request after the Ack (renegotiation, "
+      "the call stays up)", "ack; the job is handed off and the server ends the call (LCP Terminate-Request)",
+      job=True, log=[r"link went down after the Ack", r"sent \[LCP TermReq"])
+def _(p, req):
+    p.send(PPP_CBCP, P1)
+    r = p.reaction()
+    if r != "ack:1":
+        return r, False
+    opts = bytes([5, 6]) + p.magic + bytes([0x0D, 3, 6])
+    p.send(PPP_LCP, bytes([1, 2]) + struct.pack(">H", 4 + len(opts)) + opts)
+    closed = p.wait_close(5)
+    return f"{r}; after renegotiating: {'Terminate-Request' if closed else 'no Terminate-Request in 5 s'}", closed
+
+
 # Helpers for the fault scripts (not in the catalogue): stay on the line until it drops.
 HELPERS = {}
 
