@@ -175,8 +175,8 @@ void HelperDaemon::onReadable(ConnId conn) {
     if (it == conns_.end()) return;
     auto received = receiveMessage(it->second.fd.get(), kMaxMessageBytes);
     if (!received) {
-        if (received.reason() == "again") return;
-        if (received.reason() != "closed") {
+        if (received.kind() == kReceiveAgain) return;
+        if (received.kind() != kReceiveClosed) {
             manager_->onGarbage(conn, received.reason() + " (pid " + std::to_string(it->second.peerPid) + ")");
         }
         dropConnection(conn);

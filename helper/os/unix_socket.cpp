@@ -93,7 +93,7 @@ Result<Received> receiveMessage(int fd, std::size_t maxBytes) {
     msg.msg_controllen = sizeof control;
     const ssize_t n = ::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return Error{"again"};
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return Error{"no message waiting", kReceiveAgain};
         return Error{"recvmsg: " + errnoText(errno)};
     }
     std::vector<UniqueFd> fds;
@@ -110,7 +110,7 @@ Result<Received> receiveMessage(int fd, std::size_t maxBytes) {
             foreign = true;
         }
     }
-    if (n == 0 && fds.empty()) return Error{"closed"};
+    if (n == 0 && fds.empty()) return Error{"connection closed by the peer", kReceiveClosed};
     if (msg.msg_flags & MSG_CTRUNC) return Error{"ancillary data truncated (too many fds)"};
     if (msg.msg_flags & MSG_TRUNC || static_cast<std::size_t>(n) > maxBytes) {
         return Error{"message longer than " + std::to_string(maxBytes) + " bytes"};

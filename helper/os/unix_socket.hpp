@@ -31,9 +31,12 @@ struct Received {
     std::string bytes;
     UniqueFd fd;  ///< the single SCM_RIGHTS fd, if one came
 };
+/// Error kinds of receiveMessage that are not faults: nothing waiting, the peer closed.
+inline constexpr const char* kReceiveAgain = "again";
+inline constexpr const char* kReceiveClosed = "closed";
 /// Receives one message. Errors: oversize or truncated messages, more than one fd, or
 /// ancillary data of another kind (all received fds are closed). A closed peer gives an
-/// Error with reason "closed". EAGAIN gives reason "again".
+/// Error of kind kReceiveClosed, EAGAIN one of kind kReceiveAgain (callers test the kind).
 Result<Received> receiveMessage(int fd, std::size_t maxBytes);
 /// Sends one message, optionally with one fd as SCM_RIGHTS. MSG_NOSIGNAL.
 Result<bool> sendMessage(int fd, const std::string& bytes, int passFd = -1);

@@ -61,7 +61,7 @@ Outcome attempt(const std::string& socketPath, mscb::helper::UniqueFd inherited,
         if (n <= 0) continue;
         auto received = mscb::helper::receiveMessage(fd->get(), mscb::kMaxMessageBytes);
         if (!received) {
-            if (received.reason() == "again") continue;
+            if (received.kind() == mscb::helper::kReceiveAgain) continue;
             say("helper connection lost: " + received.reason());
             return Outcome::Lost;
         }

@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
         }
         auto received = mscb::helper::receiveMessage(fd->get(), mscb::kMaxMessageBytes);
         if (!received) {
-            if (received.reason() == "again") continue;
+            if (received.kind() == mscb::helper::kReceiveAgain) continue;
             std::fprintf(stderr, "mscbctl: %s\n", received.reason().c_str());
             return 1;
         }

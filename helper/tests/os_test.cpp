@@ -165,7 +165,7 @@ protected:
             pollfd p{fd, POLLIN, 0};
             if (::poll(&p, 1, 0) == 1) {
                 auto r = receiveMessage(fd, kMaxMessageBytes);
-                return r ? r->bytes : "<" + r.reason() + ">";
+                return r ? r->bytes : "<" + (r.kind().empty() ? r.reason() : r.kind()) + ">";
             }
         }
         return "<nothing>";
@@ -233,7 +233,7 @@ TEST_F(ADaemonSocket, RefusesANonUid0PeerEvenWhenTheFileModeWouldAllowIt) {
         pollfd p{c->get(), POLLIN, 0};
         if (::poll(&p, 1, 3000) != 1) ::_exit(5);
         auto r = receiveMessage(c->get(), kMaxMessageBytes);
-        ::_exit(!r && r.reason() != "again" ? 0 : 6);  // closed without an answer
+        ::_exit(!r && r.kind() != kReceiveAgain ? 0 : 6);  // closed without an answer
     }
     int status = 0;
     for (int i = 0; i < 400 && ::waitpid(child, &status, WNOHANG) == 0; ++i) daemonLoopOnce();

@@ -4,6 +4,8 @@
 mscb_lab_test(callback-return-call tests/lab/callback-return-call.sh TIMEOUT 180)
 # One persistent server pppd, call after call (the README's main setup).
 mscb_lab_test(callback-persistent tests/lab/callback-persistent.sh TIMEOUT 300 ARGS 3)
+# The README's peers file as shipped, eight calls in one pppd (soak).
+mscb_lab_test(callback-soak tests/lab/callback-soak.sh TIMEOUT 600)
 mscb_lab_test(callback-admin-preset tests/lab/callback-admin-preset.sh TIMEOUT 180)
 mscb_lab_test(callback-busy-retry tests/lab/callback-busy-retry.sh TIMEOUT 240)
 mscb_lab_test(callback-no-answer tests/lab/callback-no-answer.sh TIMEOUT 240)
