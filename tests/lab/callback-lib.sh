@@ -46,6 +46,16 @@ start_leg2() {
         noauth user cli remotename srv
 }
 
+# wait_count LOG REGEX N SECONDS: until LOG has at least N lines matching REGEX (wait_log waits
+# for the first; a line that answers call after call needs the N-th).
+wait_count() {
+    local end=$(( $(_lab_us) + $4 * 1000000 ))
+    until [ "$(grep -Ec -- "$2" "$MSCB_RESULTS/$1" 2>/dev/null)" -ge "$3" ]; do
+        [ "$(_lab_us)" -lt "$end" ] || { log "wait_count $1: fewer than $3 of /$2/ after $4 s"; return 1; }
+        sleep 0.1
+    done
+}
+
 # pstn_count REGEX: number of pstn.jsonl lines matching REGEX.
 pstn_count() { grep -Ec -- "$1" "$MSCB_RESULTS/pstn.jsonl"; }
 

@@ -11,15 +11,6 @@
 . "$MSCB_SRC/tests/lab/callback-lib.sh"
 ROUNDS=${1:-3}
 
-# wait_count LOG REGEX N SECONDS: until LOG has at least N lines matching REGEX.
-wait_count() {
-    local end=$(( $(_lab_us) + $4 * 1000000 ))
-    until [ "$(grep -Ec -- "$2" "$MSCB_RESULTS/$1" 2>/dev/null)" -ge "$3" ]; do
-        [ "$(_lab_us)" -lt "$end" ] || { log "wait_count $1: fewer than $3 of /$2/ after $4 s"; return 1; }
-        sleep 0.1
-    done
-}
-
 lab_setup
 start_helper_cfg helper
 SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR" persist maxfail 0 holdoff 2

@@ -13,14 +13,6 @@
 . "$MSCB_SRC/tests/lab/cbcp-lib.sh"
 . "$MSCB_SRC/tests/lab/callback-lib.sh"
 
-# wait_count LOG REGEX N SECONDS: until LOG has at least N lines matching REGEX.
-wait_count() {
-    local end=$(( $(_lab_us) + $4 * 1000000 ))
-    until [ "$(grep -Ec -- "$2" "$MSCB_RESULTS/$1" 2>/dev/null)" -ge "$3" ]; do
-        [ "$(_lab_us)" -lt "$end" ] || { log "wait_count $1: fewer than $3 of /$2/ after $4 s"; return 1; }
-        sleep 0.1
-    done
-}
 fds() { find "/proc/$1/fd" -mindepth 1 2>/dev/null | wc -l; }
 
 lab_setup
