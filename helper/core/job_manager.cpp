@@ -71,43 +71,63 @@ void JobManager::onGarbage(ConnId conn, const std::string& reason) {
 }
 
 void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd, TimePoint now) {
-    auto& c = conns_[conn];
-    const bool plugin = m.verb == "admit" || m.verb == "job" || m.verb == "number" || m.verb == "report";
-    const bool control = m.verb == "status" || m.verb == "history" || m.verb == "cancel";
-    const bool connector = m.verb == "line" || m.verb == "return";
-    if (fd && !connector) {
-        log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unexpected fd with '" + m.verb + "'");
+    // One table of verbs: a verb's role and its handler are written once, so no verb can be
+    // classified in one place and handled (or fall through to another handler) in another.
+    using Handler = void (*)(JobManager&, ConnId, Conn&, const Message&, std::optional<int>, TimePoint);
+    struct Verb {
+        std::string_view name;
+        ConnKind role;
+        Handler handle;
+    };
+    static constexpr Verb kVerbs[] = {
+        {"admit", ConnKind::Plugin, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
+                                       TimePoint t) { j.onAdmit(id, c, msg, t); }},
+        {"number", ConnKind::Plugin, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
+                                        TimePoint t) { j.onNumber(id, c, msg, t); }},
+        {"job", ConnKind::Plugin, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
+                                     TimePoint t) { j.onJob(id, c, msg, t); }},
+        {"report", ConnKind::Plugin, [](JobManager& j, ConnId, Conn& c, const Message& msg, std::optional<int>,
+                                        TimePoint) { j.onReport(c, msg); }},
+        {"return", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
+                                           TimePoint t) { j.onReturn(id, c, msg, t); }},
+        {"line", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int> f,
+                                         TimePoint t) { j.onLine(id, c, msg, f, t); }},
+        {"status", ConnKind::Control, [](JobManager& j, ConnId id, Conn&, const Message& msg, std::optional<int>,
+                                         TimePoint t) {
+             if (!msg.fields.empty()) return j.reply(id, false, "'status' takes no fields");
+             j.onStatus(id, t);
+         }},
+        {"history", ConnKind::Control, [](JobManager& j, ConnId id, Conn&, const Message& msg, std::optional<int>,
+                                          TimePoint t) {
+             if (!msg.fields.empty()) return j.reply(id, false, "'history' takes no fields");
+             j.onHistory(id, t);
+         }},
+        {"cancel", ConnKind::Control, [](JobManager& j, ConnId id, Conn&, const Message& msg, std::optional<int>,
+                                         TimePoint t) { j.onCancel(id, msg, t); }},
+    };
+    const Verb* verb = nullptr;
+    for (const auto& v : kVerbs) {
+        if (v.name == m.verb) verb = &v;
+    }
+    if (fd && !(verb && verb->name == "line")) {  // only `line` carries a descriptor
+        log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unexpected fd with '" +
+                                       escapeForLog(m.verb) + "'");
         reply(conn, false, "unexpected file descriptor");
         return;
     }
-    const ConnKind kind = plugin ? ConnKind::Plugin : control ? ConnKind::Control : connector ? ConnKind::Connector
-                                                                                              : ConnKind::Unknown;
-    if (kind == ConnKind::Unknown) {
+    if (!verb) {
         log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": unknown verb '" + escapeForLog(m.verb) + "'");
         reply(conn, false, "unknown verb");
         return;
     }
-    if (c.kind != ConnKind::Unknown && c.kind != kind) {
+    auto& c = conns_[conn];
+    if (c.kind != ConnKind::Unknown && c.kind != verb->role) {
         log(LogLevel::Warning, {}, "connection " + std::to_string(conn) + ": '" + m.verb + "' after another role");
         reply(conn, false, "verb not allowed on this connection");
         return;
     }
-    c.kind = kind;
-    if (m.verb == "admit") return onAdmit(conn, c, m, now);
-    if (m.verb == "job") return onJob(conn, c, m, now);
-    if (m.verb == "number") return onNumber(conn, c, m, now);
-    if (m.verb == "report") return onReport(c, m);
-    if (m.verb == "return") return onReturn(conn, c, m, now);
-    if (m.verb == "line") return onLine(conn, c, m, fd, now);
-    if (m.verb == "status") {
-        if (!m.fields.empty()) return reply(conn, false, "'status' takes no fields");
-        return onStatus(conn, now);
-    }
-    if (m.verb == "history") {
-        if (!m.fields.empty()) return reply(conn, false, "'history' takes no fields");
-        return onHistory(conn, now);
-    }
-    onCancel(conn, m, now);
+    c.kind = verb->role;
+    verb->handle(*this, conn, c, m, fd, now);
 }
 
 void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) {

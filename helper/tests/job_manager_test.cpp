@@ -223,6 +223,29 @@ TEST_F(AJobManager, ABoundConnectionClosedBeforeTheLineCancelsTheJob) {
     EXPECT_EQ(m->history().back().result, "cancelled");
 }
 
+// One verb table: each verb reaches its own handler on a fresh connection (none falls through
+// to another), unknown verbs and a descriptor on any verb but `line` are refused.
+TEST_F(AJobManager, EveryVerbReachesItsOwnHandler) {
+    const std::vector<std::pair<Message, std::string>> cases{
+        {Message{"status", {{"x", "1"}}}, "'status' takes no fields"},
+        {Message{"history", {{"x", "1"}}}, "'history' takes no fields"},
+        {Message{"cancel", {}}, "'cancel' takes exactly job="},
+        {Message{"job", {}}, "job without admit on this connection"},
+        {Message{"number", {}}, "number check without admit on this connection"},
+        {Message{"line", {}}, "'line' takes exactly session="},
+        {Message{"return", {}}, "'return' lacks"},
+        {Message{"bogus", {}}, "unknown verb"},
+    };
+    ConnId conn = 10;
+    for (const auto& [message, reason] : cases) {
+        m->onMessage(++conn, message, std::nullopt, now);
+        const auto got = std::string(ports.lastTo(conn).get("reason").value_or(""));
+        EXPECT_NE(got.find(reason), std::string::npos) << message.verb << ": " << got;
+    }
+    m->onMessage(++conn, Message{"status", {}}, 9, now);
+    EXPECT_EQ(ports.lastTo(conn).get("reason"), "unexpected file descriptor");
+}
+
 TEST_F(AJobManager, ReportsAFailedCallbackToTheConnector) {
     const auto id = admitAndJob();
     m->onMessage(2, Message{"line", {{"session", "s1"}}}, 9, now);
