@@ -4,15 +4,10 @@
 
 #include <algorithm>
 
+#include "overload.hpp"
+
 namespace mscb::helper {
 namespace {
-
-template <class... F>
-struct Overload : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overload(F...) -> Overload<F...>;
 
 std::string seconds(Millis ms) {
     // Sign apart: '%' of a negative count would print "-3.-3 s".

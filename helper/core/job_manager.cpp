@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "overload.hpp"
+
 namespace mscb::helper {
 
 struct JobManager::Job {
@@ -463,59 +465,64 @@ void JobManager::journal(Job& job) {
 }
 
 void JobManager::execute(Job& job, const DialerAction& action, std::deque<DialerEvent>& queue, TimePoint now) {
-    if (const auto* a = std::get_if<act::Log>(&action)) {
-        log(LogLevel::Info, job.id, a->text);
-    } else if (std::holds_alternative<act::DropDtr>(action)) {
-        if (!job.lineAdopted) return;
-        const auto result = ports_.dropDtr(job.id);
-        if (!isTerminal(job.dialer.state())) {
-            queue.push_back(result == DtrResult::Dropped ? DialerEvent{ev::DtrDropped{}} : DialerEvent{ev::DtrUnsupported{}});
+    // std::visit: an action type without a case here does not compile (an if-chain would let
+    // it pass silently).
+    std::visit(
+        Overload{
+            [&](const act::Log& a) { log(LogLevel::Info, job.id, a.text); },
+            [&](const act::DropDtr&) {
+                if (!job.lineAdopted) return;
+                const auto result = ports_.dropDtr(job.id);
+                if (!isTerminal(job.dialer.state())) {
+                    queue.push_back(result == DtrResult::Dropped ? DialerEvent{ev::DtrDropped{}}
+                                                                 : DialerEvent{ev::DtrUnsupported{}});
+                }
+            },
+            [&](const act::RaiseDtr&) {
+                if (job.lineAdopted) ports_.raiseDtr(job.id);
+            },
+            [&](const act::RunChat& run) { runChat(job, run, queue); },
+            [&](const act::KillChat&) { ports_.killChat(job.id); },
+            [&](const act::ArmTimer& arm) { ports_.armTimer(job.id, arm.at); },
+            [&](const act::DisarmTimer&) { ports_.disarmTimer(job.id); },
+            [&](const act::ReportConnected&) {
+                if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
+                // The loop guard lasts as long as this return call: until the plugin closes its
+                // `return` connection (a persistent pppd goes on answering), or pppd exits.
+                calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number,
+                                                         job.request.line, job.request.pppdPid, now, job.lifeline};
+                admission_.beginReturnCall(job.request.session, job.request.pppdPid);
+                ports_.watchPid(job.request.pppdPid);
+            },
+            [&](const act::ReportFailed& failed) {
+                if (!job.connector) return;
+                ports_.send(*job.connector,
+                            Message{"failed", {{"job", job.id}, {"reason", failed.reason.substr(0, kMaxValueBytes)}}});
+            },
+            [&](const act::Journal&) { journal(job); },
+            [&](const act::Finish&) { finish(job, now); },
+        },
+        action);
+}
+
+void JobManager::runChat(Job& job, const act::RunChat& run, std::deque<DialerEvent>& queue) {
+    std::string number;
+    if (run.kind == ScriptKind::Dial) {
+        // Defence in depth: the number crossed a socket (and maybe a journal file).
+        const auto source = job.request.kind == CallbackKind::User ? NumberSource::Peer : NumberSource::Operator;
+        auto checked = checkDialNumber(job.request.number, config_.rules, source);
+        if (!checked || checked->canonical != job.request.number) {
+            log(LogLevel::Error, job.id, "number refused before dialling: " +
+                                             (checked ? std::string("not canonical") : checked.reason()));
+            queue.push_back(ev::Cancel{"number check"});
+            return;
         }
-    } else if (std::holds_alternative<act::RaiseDtr>(action)) {
-        if (job.lineAdopted) ports_.raiseDtr(job.id);
-    } else if (const auto* run = std::get_if<act::RunChat>(&action)) {
-        std::string number;
-        if (run->kind == ScriptKind::Dial) {
-            // Defence in depth: the number crossed a socket (and maybe a journal file).
-            const auto source = job.request.kind == CallbackKind::User ? NumberSource::Peer : NumberSource::Operator;
-            auto checked = checkDialNumber(job.request.number, config_.rules, source);
-            if (!checked || checked->canonical != job.request.number) {
-                log(LogLevel::Error, job.id, "number refused before dialling: " +
-                                                 (checked ? std::string("not canonical") : checked.reason()));
-                queue.push_back(ev::Cancel{"number check"});
-                return;
-            }
-            number = checked->canonical;
-        }
-        auto started = ports_.runChat(job.id, run->kind, generateChatScript(run->kind, job.modem.script), number,
-                                      run->watchdog);
-        if (!started) {
-            log(LogLevel::Error, job.id, std::string("cannot run the ") + toString(run->kind) + " script: " + started.reason());
-            queue.push_back(ev::ChatExited{1});
-        }
-    } else if (std::holds_alternative<act::KillChat>(action)) {
-        ports_.killChat(job.id);
-    } else if (const auto* arm = std::get_if<act::ArmTimer>(&action)) {
-        ports_.armTimer(job.id, arm->at);
-    } else if (std::holds_alternative<act::DisarmTimer>(action)) {
-        ports_.disarmTimer(job.id);
-    } else if (std::holds_alternative<act::ReportConnected>(action)) {
-        if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
-        // The loop guard lasts as long as this return call: until the plugin closes its
-        // `return` connection (a persistent pppd goes on answering), or pppd exits.
-        calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number, job.request.line,
-                                                 job.request.pppdPid, now, job.lifeline};
-        admission_.beginReturnCall(job.request.session, job.request.pppdPid);
-        ports_.watchPid(job.request.pppdPid);
-    } else if (const auto* failed = std::get_if<act::ReportFailed>(&action)) {
-        if (job.connector) {
-            ports_.send(*job.connector,
-                        Message{"failed", {{"job", job.id}, {"reason", failed->reason.substr(0, kMaxValueBytes)}}});
-        }
-    } else if (std::holds_alternative<act::Journal>(action)) {
-        journal(job);
-    } else if (std::holds_alternative<act::Finish>(action)) {
-        finish(job, now);
+        number = checked->canonical;
+    }
+    auto started = ports_.runChat(job.id, run.kind, generateChatScript(run.kind, job.modem.script), number, run.watchdog);
+    if (!started) {
+        log(LogLevel::Error, job.id, std::string("cannot run the ") + toString(run.kind) + " script: " + started.reason());
+        queue.push_back(ev::ChatExited{1});
     }
 }
 

@@ -122,6 +122,7 @@ private:
     void onCancel(ConnId conn, const Message& m, TimePoint now);
     void dispatch(Job& job, DialerEvent event, TimePoint now);
     void execute(Job& job, const DialerAction& action, std::deque<DialerEvent>& queue, TimePoint now);
+    void runChat(Job& job, const act::RunChat& run, std::deque<DialerEvent>& queue);
     void journal(Job& job);
     void finish(Job& job, TimePoint now);
     void reap();
