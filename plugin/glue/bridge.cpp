@@ -230,7 +230,6 @@ public:
         server_.reset();
         helper_.close();
         authenticated_ = false;  // LCP renegotiated or the call ended: the next auth is a new one
-        exchangeDone_ = false;
     }
 
     // --- core::ServerHost ---
@@ -241,7 +240,6 @@ public:
     void cancelTimer() override { ops_.cancel_timer(); }
     void startNetworks() override {
         helper_.close();  // forget the admission
-        exchangeDone_ = true;
         ops_.start_networks();
     }
     void closeLink(const std::string& reason) override {
@@ -343,7 +341,8 @@ private:
     core::LinkCbcp linkCbcp() const {
         if (!authenticated_) return core::LinkCbcp::None;
         if (refused_) return core::LinkCbcp::Refused;
-        if (server_ && !exchangeDone_) return core::LinkCbcp::Running;
+        // The exchange ended with the networks started: pppd's own path from here on.
+        if (server_ && server_->state() != core::ServerState::NoCallback) return core::LinkCbcp::Running;
         return core::LinkCbcp::Done;
     }
 
@@ -375,7 +374,6 @@ private:
 
     void resetLink() {
         authenticated_ = false;
-        exchangeDone_ = false;
         server_.reset();
         helper_.close();
         refused_ = false;
@@ -412,7 +410,6 @@ private:
     std::string session_;
     int pid_ = 0;
     bool authenticated_ = false;  // an authentication already happened on this link
-    bool exchangeDone_ = false;   // CBCP ended with the networks started (no callback)
     std::optional<ReturnCall> pendingReturn_;  // prepared in the first call, survives its link
     std::optional<ReturnCall> returnCall_;     // the return call now running
 };
