@@ -17,6 +17,10 @@ dip=$(getent group dip | cut -d: -f3)
 assert "Debian's pppd is setuid root for group dip" test -u /usr/sbin/pppd -a -n "$dip"
 
 (umask 022; mkdir -p /run/mscb-lab-users && echo "cli user" >/run/mscb-lab-users/users)
+# pppd runs the connector as the dial-in user, who must be able to execute it: on a box it is
+# /usr/sbin/mscb-connect; the build tree may sit below a directory only root can enter.
+install -D -m 0755 "$CONNECTOR" /run/mscb-lab-bin/mscb-connect
+CONNECTOR=/run/mscb-lab-bin/mscb-connect
 options=/etc/ppp/options.$(sed 's|^/dev/||; s|/|.|g' <<<"$SRV_TTY")
 sed -e "s|^plugin mscb.so\$|plugin $PLUGIN|" \
     -e "s|^mscb-users /etc/mscb/users\$|mscb-users /run/mscb-lab-users/users|" \
