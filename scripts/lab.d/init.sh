@@ -20,6 +20,17 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 # Writable /etc/ppp: the root's content, with an empty options file so each test states all it uses.
 cp -a /etc/ppp /run/etc-ppp && mount -t tmpfs -o mode=755 tmpfs /etc/ppp && cp -a /run/etc-ppp/. /etc/ppp/ &&
     rm -rf /run/etc-ppp && mv /etc/ppp/options /etc/ppp/options.debian && : >/etc/ppp/options
+if [ "$(param probe)" = 1 ]; then
+    # scripts/lab setup's test boot: reached user space; can the guest do PPP?
+    modprobe -a ppp_async ppp_deflate bsd_comp 2>/dev/null
+    if [ -c /dev/ppp ]; then
+        echo "lab-probe: ok: kernel $(uname -r), $(. /etc/os-release; echo "$PRETTY_NAME"), /dev/ppp, guest up after $(cut -d' ' -f1 /proc/uptime)s" >/dev/console
+    else
+        echo "lab-probe: booted but no /dev/ppp (modprobe ppp_async failed)" >/dev/console
+    fi
+    echo o >/proc/sysrq-trigger
+    sleep 10
+fi
 hostfs "$(param src)" /mscb
 hostfs "$(param results)" /results
 build=$(param build); [ -n "$build" ] && hostfs "$build" /build
