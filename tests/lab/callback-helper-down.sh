@@ -27,7 +27,7 @@ log "--- (b) secure preset: callback required but impossible -> refused"
 lab_users 'cli preset 5551234 secure'
 start_server mscb-users /etc/ppp/mscb-users
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "CHAP succeeds" wait_log pppd-srv.log 'CHAP peer authentication succeeded for cli|Peer cli authenticated' 30
+assert "CHAP succeeds" wait_chap_ok pppd-srv.log cli 30
 assert "clear refusal" wait_log pppd-srv.log \
     "mscb: user 'cli' must be called back but callback is not possible: .*helper not reachable" 10
 assert "server terminates the link" wait_log pppd-srv.log 'sent \[LCP TermReq' 10

@@ -10,7 +10,7 @@ start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
 
 assert "server Acks LCP callback op 6" wait_log pppd-srv.log 'sent \[LCP ConfAck .*callback CBCP' 30
-assert "CHAP succeeds first" wait_log pppd-srv.log 'CHAP peer authentication succeeded for cli|Peer cli authenticated' 20
+assert "CHAP succeeds first" wait_chap_ok pppd-srv.log cli 20
 assert "Request offers no-callback and user, in that order" \
     wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[no-callback\] \[user delay=0 number=""\]\]' 10
 assert "caller's Response: user, delay 5, its number" \

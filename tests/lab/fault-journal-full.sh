@@ -16,7 +16,7 @@ df -k /run/mscb-journal >"$MSCB_RESULTS/df.txt"; cat "$MSCB_RESULTS/df.txt"
 assert "journal dir is full" bash -c "! echo x >/run/mscb-journal/.probe"
 SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "CHAP succeeds" wait_log pppd-srv.log 'CHAP peer authentication succeeded for cli|Peer cli authenticated' 30
+assert "CHAP succeeds" wait_chap_ok pppd-srv.log cli 30
 sleep 3
 assert "server offers no-callback only (admission refused)" \
     grep -q 'sent \[CBCP Request id=1 \[no-callback\]\]' "$MSCB_RESULTS/pppd-srv.log"

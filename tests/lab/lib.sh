@@ -103,6 +103,22 @@ wait_log() {
     done
 }
 
+# wait_chap_ok LOG NAME SECONDS: the pppd writing LOG accepted NAME's CHAP response. pppd 2.5 says
+# so in one line; 2.4.9 only logs the packets (with `debug`): there, the CHAP Success that follows
+# a Response from NAME.
+wait_chap_ok() {
+    local f=$1 name=$2 end=$(( $(_lab_us) + $3 * 1000000 ))
+    case $f in /*) ;; *) f=$MSCB_RESULTS/$f ;; esac
+    until awk -v want="$name" '
+        $0 ~ ("CHAP peer authentication succeeded for " want "$") || $0 ~ ("Peer " want " authenticated") { ok = 1; exit }
+        /rcvd \[CHAP Response/ { who = $0; sub(/.*name = "/, "", who); sub(/".*/, "", who) }
+        /sent \[CHAP Success/ && who == want { ok = 1; exit }
+        END { exit !ok }' "$f" 2>/dev/null; do
+        [ "$(_lab_us)" -lt "$end" ] || { log "wait_chap_ok $f: no CHAP success for $name after $3 s"; return 1; }
+        sleep 0.05
+    done
+}
+
 # pass DESC / fail DESC: record a verdict line ("PASS DESC" / "FAIL DESC") in verdicts.txt and on stdout.
 pass() { LAB_PASSED=$((LAB_PASSED + 1)); echo "PASS $*" >>"$LAB_VERDICTS"; log "PASS $*"; }
 fail() { LAB_FAILED=$((LAB_FAILED + 1)); echo "FAIL $*" >>"$LAB_VERDICTS"; log "FAIL $*"; }

@@ -15,7 +15,7 @@ start_bg pppd-cli-leg2 120 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach deb
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
     noauth user mallory remotename srv
 assert "return call connects" wait_log pstn.jsonl '"event":"connect","caller":"mA","callee":"mB"' 40
-assert "CHAP itself succeeds for mallory" wait_log pppd-srv.log 'Peer mallory authenticated|CHAP peer authentication succeeded for mallory' 20
+assert "CHAP itself succeeds for mallory" wait_chap_ok pppd-srv.log mallory 20
 assert "security event logged" \
     wait_log pppd-srv.log "mscb: SECURITY: return call authenticated as 'mallory', expected 'cli'; disconnecting" 10
 assert "server terminates the return call" wait_log pppd-srv.log 'sent \[LCP TermReq' 10

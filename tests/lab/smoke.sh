@@ -17,7 +17,7 @@ wait_log pppd-srv.log 'using channel' 10 >/dev/null
 start_bg pppd-cli 60 ip netns exec cli pppd /run/lab/cli-tty "${common[@]}" \
     noauth user cli remotename srv noipdefault
 
-assert "server: CHAP peer authenticated" wait_log pppd-srv.log 'CHAP peer authentication succeeded for cli|Peer cli authenticated' 20
+assert "server: CHAP peer authenticated" wait_chap_ok pppd-srv.log cli 20
 assert "client: IPCP up" wait_log pppd-cli.log 'local  IP address 10\.66\.0\.2' 20
 assert "server: IPCP up" wait_log pppd-srv.log 'remote IP address 10\.66\.0\.2' 20
 assert "cli ppp0 is 10.66.0.2 peer 10.66.0.1" grep -q 'inet 10\.66\.0\.2 peer 10\.66\.0\.1' \
