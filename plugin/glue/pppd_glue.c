@@ -86,6 +86,7 @@ static char **callback_script_p;
 static int *do_callback_p;
 static int *doing_callback_p;
 static bool *persist_p;
+static int *unsuccess_p; /* optional: without it maxfail counts a callback's first call */
 static void (*start_networks_p)(int);
 
 static struct fsm_callbacks lcp_callbacks_copy;
@@ -289,6 +290,12 @@ static void host_set_callback_status(void)
 {
 	callback_agreed = 1;
 	set_status(EXIT_CALLBACK);
+	/* maxfail counts consecutive calls that fail (unsuccess: ++ at each link iteration, reset
+	 * only by np_up, main.c / auth.c (2.5.2 and 2.4.9)). A call that agreed a callback never
+	 * brings up an NCP, yet it succeeded: without this, `maxfail 2` ends a persistent pppd after
+	 * a callback whose return call is not answered, and `maxfail 1` after every callback. */
+	if (unsuccess_p)
+		*unsuccess_p = 0;
 }
 
 static int no_holdoff(void)
@@ -611,6 +618,7 @@ MSCB_EXPORT void plugin_init(void)
 	doing_callback_p = lookup("doing_callback");
 	persist_p = lookup("persist");
 	start_networks_p = (void (*)(int))lookup("start_networks");
+	unsuccess_p = dlsym(RTLD_DEFAULT, "unsuccess");
 	cbcp_saved = *cbcp_slot;
 	cbcp_slot->check_options = cbcp_check_options;
 

@@ -38,12 +38,68 @@ restart_helper() {
     wait_file "$HELPER_SOCKET" 5 || fail "$name: helper socket did not appear"
 }
 
-# start_leg2 NAME: the caller waiting for the call back (README.cbcp): auto-answer, same user.
+# start_leg2 NAME [TIMEOUT [USER]]: the caller waiting for the call back (README.cbcp):
+# auto-answer, same user (default cli).
 start_leg2() {
     start_bg "$1" "${2:-120}" ip netns exec cli pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
         local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
         connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
-        noauth user cli remotename srv
+        noauth user "${3:-cli}" remotename srv
+}
+
+# start_shipped_dialin USERS-FILE [PPPD-ARGS...]: the server as the README tells users to run it,
+# `pppd call mscb-dialin` with etc/ppp/peers/mscb-dialin as shipped (device, plugin, connector
+# and users file substituted; its addresses are the lab's already), PPPD-ARGS after it on the
+# command line. Waits for its first RING wait; sets SERVER_PID, ANSWERS (times it waited for RING).
+start_shipped_dialin() {
+    local users=$1; shift
+    sed -e "s|^/dev/ttyS0\$|$SRV_TTY|" -e "s|^plugin mscb.so\$|plugin $PLUGIN|" \
+        -e "s|^mscb-users /etc/mscb/users\$|mscb-users $users|" \
+        -e "s|^mscb-connector /usr/sbin/mscb-connect\$|mscb-connector $CONNECTOR|" \
+        "$MSCB_SRC/etc/ppp/peers/mscb-dialin" >/etc/ppp/peers/mscb-dialin
+    cp /etc/ppp/peers/mscb-dialin "$MSCB_RESULTS/mscb-dialin"
+    assert_eq "peers file: four substitutions, nothing else changed" 4 \
+        "$(diff "$MSCB_SRC/etc/ppp/peers/mscb-dialin" /etc/ppp/peers/mscb-dialin | grep -c '^>')"
+    start_bg pppd-srv 900 ip netns exec srv pppd call mscb-dialin nodetach debug logfd 2 "$@"
+    assert "server pppd waits for a call" wait_log pppd-srv.log 'expect \(RING\)' 15 >/dev/null
+    SERVER_PID=$(job_pid pppd-srv)
+    ANSWERS=1
+}
+
+# next_call DESC: the shipped server is back waiting for a call, in the same process.
+next_call() {
+    ANSWERS=$((ANSWERS + 1))
+    assert "$1: the same pppd waits for the next call" wait_count pppd-srv.log 'expect \(RING\)' "$ANSWERS" 30
+    # Every later call needs this pppd: without it, end here rather than time out call by call.
+    assert "$1: pppd $SERVER_PID still alive" kill -0 "$SERVER_PID" || lab_finish
+}
+
+# callback_round N USER [busy]: a callback that connects (the caller's first call ends with
+# status 14, its second pppd answers the return call, IP across it), then next_call.
+callback_round() {
+    local n=$1 user=$2
+    log "--- call $n: $user asks for callback${3:+, first dial busy}"
+    start_caller "cli-$n" callback "$CLI_NUMBER" user "$user"
+    assert_eq "[$n] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg "cli-$n" 40)"
+    [ "${3:-}" = busy ] && assert "[$n] pstn: the next call to the caller is busy" pstn_ctl refuse "$CLI_NUMBER" 1
+    start_leg2 "cli-$n-leg2" 120 "$user"
+    assert "[$n] return call: IPCP up" wait_log "cli-$n-leg2.log" "local  IP address $CLI_IP" 60 >/dev/null
+    assert "[$n] ping across the return call" in_ns cli ping -c 1 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping-$n.log" 2>&1
+    stop_bg "cli-$n-leg2" TERM
+    wait_bg "cli-$n-leg2" 15 >/dev/null
+    next_call "[$n]"
+}
+
+# unanswered_round N: a callback whose return call is never answered (the job fails after the
+# helper's attempts), then next_call. FAILED counts the helper's failed jobs so far.
+unanswered_round() {
+    local n=$1
+    log "--- call $n: the return call is never answered"
+    start_caller "cli-$n" callback "$CLI_NUMBER" user cli
+    assert_eq "[$n] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg "cli-$n" 40)"
+    FAILED=$(( ${FAILED:-0} + 1 ))
+    assert "[$n] the job fails after its attempts" wait_count helper.log 'job failed' "$FAILED" 90
+    next_call "[$n]"
 }
 
 # wait_count LOG REGEX N SECONDS: until LOG has at least N lines matching REGEX (wait_log waits

@@ -6,6 +6,8 @@ mscb_lab_test(callback-return-call tests/lab/callback-return-call.sh TIMEOUT 180
 mscb_lab_test(callback-persistent tests/lab/callback-persistent.sh TIMEOUT 300 ARGS 3)
 # The README's peers file as shipped, eight calls in one pppd (soak).
 mscb_lab_test(callback-soak tests/lab/callback-soak.sh TIMEOUT 600)
+# The same line with pppd's maxfail 2: a callback's first call is no failed call.
+mscb_lab_test(callback-maxfail tests/lab/callback-maxfail.sh TIMEOUT 300)
 mscb_lab_test(callback-admin-preset tests/lab/callback-admin-preset.sh TIMEOUT 180)
 mscb_lab_test(callback-busy-retry tests/lab/callback-busy-retry.sh TIMEOUT 240)
 mscb_lab_test(callback-no-answer tests/lab/callback-no-answer.sh TIMEOUT 240)
