@@ -1,15 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Issue 4: the full callback when pppd was started the way mgetty's AutoPPP starts it (pppd on
-# stdin, no device argument, no lock, never drops DTR): the helper must hang the first call up
-# itself before the delay, and the return call runs in the same pppd.
+# The full callback when pppd was started the way mgetty's AutoPPP starts it (pppd on stdin, no
+# device argument, no lock, never drops DTR), with etc/ppp/options.mgetty-autoppp as shipped
+# (plugin, users file and connector substituted; the addresses, the server's CHAP name and the
+# lab's logging on the command line, as login.config could add them): the helper must hang the
+# first call up itself before the delay, and the return call runs in the same pppd.
 . "$MSCB_SRC/tests/lab/cbcp-lib.sh"
 lab_setup
 start_helper
+(umask 022; mkdir -p /run/mscb-lab-users && printf 'cli user\n' >/run/mscb-lab-users/users)
+sed -e "s|^plugin mscb.so\$|plugin $PLUGIN|" \
+    -e "s|^mscb-users /etc/mscb/users\$|mscb-users /run/mscb-lab-users/users|" \
+    -e "s|^mscb-connector /usr/sbin/mscb-connect\$|mscb-connector $CONNECTOR|" \
+    "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" >/etc/ppp/options.mgetty-autoppp
+cp /etc/ppp/options.mgetty-autoppp "$MSCB_RESULTS/"
+assert_eq "options file: three substitutions, nothing else changed" 3 \
+    "$(diff "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" /etc/ppp/options.mgetty-autoppp | grep -c '^>')"
 start_bg pppd-srv 240 ip netns exec srv "$MSCB_SRC/tests/lab/mgetty-like" "$SRV_TTY" \
-    115200 nodetach debug logfd 2 local nocrtscts lcp-restart 1 nodefaultroute \
-    auth require-chap name srv "$SRV_IP:$CLI_IP" \
-    plugin "$PLUGIN" mscb mscb-helper-socket "$HELPER_SOCKET" mscb-delay-min 8 mscb-connector "$CONNECTOR"
+    file /etc/ppp/options.mgetty-autoppp name srv "$SRV_IP:$CLI_IP" debug logfd 2
 wait_log pppd-srv.log 'ATS0=0' 10 >/dev/null
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "server pppd runs on stdin" wait_log pppd-srv.log 'Using interface ppp|using channel' 30
