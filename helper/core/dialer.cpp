@@ -77,7 +77,7 @@ Millis Dialer::backoffFor(unsigned next) const {
 }
 
 void Dialer::transition(DialerState next, std::string_view why, Out& out) {
-    out.push_back(act::Log{std::string(toString(state_)) + " -> " + toString(next) + " (" + std::string(why) + ")"});
+    out.push_back(act::StateChange{state_, next, std::string(why)});
     state_ = next;
 }
 

@@ -98,10 +98,15 @@ struct Finish {};   ///< the job is terminal: release the line, drop the journal
 struct Log {
     std::string text;
 };
+/// The one transition function's record: logged as a sentence and as a job-state event line.
+struct StateChange {
+    DialerState from, to;
+    std::string why;
+};
 }  // namespace act
 using DialerAction = std::variant<act::DropDtr, act::RaiseDtr, act::RunChat, act::KillChat, act::ArmTimer,
                                   act::DisarmTimer, act::ReportConnected, act::ReportFailed, act::Journal,
-                                  act::Finish, act::Log>;
+                                  act::Finish, act::Log, act::StateChange>;
 
 /// What survives a helper restart (see journal.hpp).
 struct DialerSnapshot {

@@ -45,6 +45,8 @@ void JobManager::log(LogLevel level, const std::string& jobId, const std::string
     ports_.log(level, jobId, text);
 }
 
+void JobManager::event(const EventLine& line) { ports_.log(LogLevel::Info, {}, line.format()); }
+
 std::optional<DialerState> JobManager::jobState(const std::string& jobId) const {
     const auto it = jobs_.find(jobId);
     if (it == jobs_.end()) return std::nullopt;
@@ -224,6 +226,12 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     log(LogLevel::Info, id, "job accepted: session " + job->session + " user '" + escapeForLog(job->user) +
                                 "' line " + job->line + " modem " + modem->name + " number " + job->number +
                                 " kind " + toString(job->kind) + " delay " + std::to_string(job->delaySeconds) + " s");
+    event(EventLine("job-accepted")
+              .with("job", id)
+              .with("session", job->session)
+              .with("user", job->user)
+              .with("number", job->number)
+              .with("modem", modem->name));
     reply(conn, true, {}, id);
     std::deque<DialerEvent> queue;
     for (const auto& a : ref.dialer.start(now)) execute(ref, a, queue, now);
@@ -470,6 +478,11 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
     std::visit(
         Overload{
             [&](const act::Log& a) { log(LogLevel::Info, job.id, a.text); },
+            [&](const act::StateChange& change) {
+                log(LogLevel::Info, job.id,
+                    std::string(toString(change.from)) + " -> " + toString(change.to) + " (" + change.why + ")");
+                event(EventLine("job-state").with("job", job.id).with("from", toString(change.from)).with("to", toString(change.to)));
+            },
             [&](const act::DropDtr&) {
                 if (!job.lineAdopted) return;
                 const auto result = ports_.dropDtr(job.id);

@@ -4,6 +4,8 @@
 // Pure like the rest of core/: every OS effect goes through HelperPorts, time is passed in.
 #pragma once
 
+#include "mscb/event_line.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -130,6 +132,8 @@ private:
     Job* findJob(const std::string& jobId);
     Job* findJobBySession(const std::string& session);
     void log(LogLevel level, const std::string& jobId, const std::string& text);
+    /// A stable event line (doc/events.md): job-accepted, job-state.
+    void event(const EventLine& line);
 
     HelperConfig config_;
     HelperPorts& ports_;

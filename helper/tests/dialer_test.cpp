@@ -342,9 +342,11 @@ TEST_F(ADialer, IgnoresStrayEvents) {
 TEST_F(ADialer, LogsEveryTransitionOldToNew) {
     make();
     feed(ev::LineHandedOver{});
-    const auto* log = find<act::Log>(last);
-    ASSERT_NE(log, nullptr);
-    EXPECT_EQ(log->text.rfind("WaitLine -> HangUp", 0), 0u);
+    const auto* change = find<act::StateChange>(last);
+    ASSERT_NE(change, nullptr);
+    EXPECT_EQ(change->from, DialerState::WaitLine);
+    EXPECT_EQ(change->to, DialerState::HangUp);
+    EXPECT_FALSE(change->why.empty());
 }
 
 TEST_F(ADialer, ResumeKeepsTheDeadlineAndAttempts) {

@@ -50,6 +50,13 @@ struct FakePorts : HelperPorts {
     }
     std::string newJobId() override { return "j" + std::to_string(++ids) + "-abcd"; }
     void log(LogLevel, const std::string& id, const std::string& text) override { logs.push_back(id + ": " + text); }
+    std::vector<std::string> eventLines() const {
+        std::vector<std::string> out;
+        for (const auto& line : logs) {
+            if (line.rfind(": event=", 0) == 0) out.push_back(line.substr(2));
+        }
+        return out;
+    }
 
     const Message& lastTo(ConnId conn) const {
         for (auto it = sent.rbegin(); it != sent.rend(); ++it) {
@@ -125,6 +132,11 @@ TEST_F(AJobManager, RunsAWholeCallback) {
     EXPECT_EQ(ports.watched, std::vector<std::int32_t>{321});
     ASSERT_EQ(m->history().size(), 1u);
     EXPECT_EQ(m->history().back().result, "connected");
+    // Tests and log parsers read events, not sentences (doc/events.md).
+    const auto events = ports.eventLines();
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events.front(), "event=job-accepted job=j1-abcd session=s1 user=alice number=5279651 modem=m0");
+    EXPECT_EQ(events.back(), "event=job-state job=j1-abcd from=Dialing to=Connected");
 
     // The same pppd on its return call may not ask for another callback.
     m->onMessage(3, admitMsg("s2"), std::nullopt, now);

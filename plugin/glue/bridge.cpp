@@ -173,6 +173,12 @@ public:
         const auto decision = core::decideAuth(facts);
         for (const auto& [level, text] : decision.notes) log(level, text);
         using Verdict = core::AuthDecision::Verdict;
+        if (facts.expectedUser) {
+            event(EventLine("return-auth")
+                      .with("user", peer)
+                      .with("expected", *facts.expectedUser)
+                      .with("verdict", decision.verdict == Verdict::Refuse ? "refused" : "ok"));
+        }
         if (first && !facts.noCallbackHere) {
             user_ = peer;
             line_ = line;
@@ -199,6 +205,12 @@ public:
                                       core::describePolicy(decision.policy) + " (" + decision.policy.source + ")" +
                                       (decision.how.empty() ? "" : "; " + decision.how) +
                                       (why.empty() ? "" : "; " + why) + "; session " + session_);
+        event(EventLine("asked")
+                  .with("user", peer)
+                  .with("line", line)
+                  .with("policy", core::describePolicy(decision.policy))
+                  .with("source", decision.policy.source)
+                  .with("session", session_));
         return MSCB_RUN_CBCP;
     }
 
@@ -255,6 +267,7 @@ public:
         if (!reply || !reply->accepted) {
             const std::string lost = "callback to " + agreement.number + " for '" + escapeForLog(user_) +
                                      "' LOST: helper " + (reply ? "refused: " + reply->reason : reply.reason());
+            event(EventLine("lost").with("user", user_).with("number", agreement.number).with("session", session_));
             if (!connector_.empty()) {
                 // With a connector this pppd answers the line call after call (persist): a lost
                 // callback must not stop that, so it goes on as it was.
@@ -268,6 +281,12 @@ public:
         log(core::LogLevel::Notice, "callback job " + reply->jobId + " handed to the helper: user '" +
                                         escapeForLog(user_) + "', number " + agreement.number + ", delay " +
                                         std::to_string(agreement.delaySeconds) + " s, session " + session_);
+        event(EventLine("handed")
+                  .with("job", reply->jobId)
+                  .with("user", user_)
+                  .with("number", agreement.number)
+                  .with("delay", agreement.delaySeconds)
+                  .with("session", session_));
         if (connector_.empty()) {
             ops_.end_after_this_call();
             return;
@@ -283,6 +302,7 @@ public:
     void log(core::LogLevel level, const std::string& text) override {
         ops_.log(static_cast<int>(level), text.c_str());
     }
+    void event(const EventLine& line) override { log(core::LogLevel::Info, line.format()); }
     std::optional<std::string> vetoNumber(const std::string& number, core::CallbackType type) override {
         // The helper's hourly/pending limits for numbers, asked before the Ack so the caller can
         // still be offered something else (doc/security.md).
@@ -350,6 +370,7 @@ private:
         refused_ = true;
         refusalReason_ = reason;
         log(core::LogLevel::Error, reason);
+        event(EventLine("refused").with("user", user_.empty() ? std::string("-") : user_));
         return MSCB_REFUSE;
     }
 

@@ -72,7 +72,7 @@ for f in pppd-srv pppd-cli; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-mscb.
 log "--- mscb loaded, caller asks for callback"
 SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "mscb-callback: callback agreed" wait_log pppd-srv.log "callback agreed: user $CLI_NUMBER" 30
+assert "mscb-callback: callback agreed" wait_event pppd-srv.log 30 agreed type=user number="$CLI_NUMBER"
 record mscb-callback after-cbcp-ack
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
 start_leg2 pppd-cli-leg2

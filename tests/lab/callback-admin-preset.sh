@@ -14,10 +14,10 @@ SRV_RECORD=0 start_server mscb-users /etc/ppp/mscb-users mscb-connector "$CONNEC
 start_caller pppd-cli callback "$WISH"
 assert "Request offers admin only" wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[admin delay=0\]\]' 30
 assert "caller answers admin" wait_log pppd-srv.log 'rcvd \[CBCP Response id=1 \[admin delay=5\]\]' 10
-assert "job carries the preset number" wait_log pppd-srv.log "callback job .* number $CLI_NUMBER, delay 5 s" 15
+assert "job carries the preset number" wait_event pppd-srv.log 15 handed number="$CLI_NUMBER" delay=5
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
 start_leg2 pppd-cli-leg2
-assert "helper got the line from the connector" wait_log helper.log 'WaitLine -> HangUp' 15
+assert "helper got the line from the connector" wait_event helper.log 15 job-state from=WaitLine to=HangUp
 sleep 1
 mscbctl status >"$MSCB_RESULTS/mscbctl-status-during-delay.txt" 2>&1
 assert "mscbctl: pending job for the preset number" \
@@ -25,7 +25,7 @@ assert "mscbctl: pending job for the preset number" \
 assert "server dials the preset number" \
     wait_log pstn.jsonl "\"event\":\"dial\",\"line\":\"mA\".*\"digits\":\"$CLI_NUMBER\"" 40
 assert "return call connects" wait_log pstn.jsonl '"event":"connect","caller":"mA","callee":"mB"' 30
-assert "same user authenticates again" wait_log pppd-srv.log "return call: 'cli' authenticated again" 30
+assert "same user authenticates again" wait_event pppd-srv.log 30 return-auth user=cli verdict=ok
 assert "caller: IPCP up on the return call" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30
 assert "ping across the return call" in_ns cli ping -c 3 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping.log" 2>&1
 assert_eq "exactly one callback dialled" 1 "$(callback_dials)"

@@ -20,9 +20,9 @@ for d in "${DELAYS[@]}"; do
     log "--- round $r/${#DELAYS[@]}: mscb-delay-min $d"
     SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR" mscb-delay-min "$d"
     start_caller pppd-cli callback "$CLI_NUMBER"
-    agreed=$(wait_log pppd-srv.log "callback agreed: user $CLI_NUMBER, delay [0-9]+ s" 30)
+    agreed=$(wait_event pppd-srv.log 30 agreed type=user number="$CLI_NUMBER")
     assert "[$r] callback agreed" test -n "$agreed"
-    eff=$(sed -n 's/.*, delay \([0-9]*\) s).*/\1/p' <<<"$agreed")
+    eff=$(event_field pppd-srv.log delay agreed)
     assert_eq "[$r] effective delay" "$d" "$eff"
     effective+=("${eff:-$d}")
     assert_eq "[$r] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"

@@ -17,13 +17,12 @@ for sig in KILL TERM; do
     SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR" mscb-delay-min "$DELAY"
     start_caller pppd-cli callback "$CLI_NUMBER"
     assert "[$sig] callback agreed, delay raised to $DELAY s" \
-        wait_log pppd-srv.log "callback agreed: user $CLI_NUMBER, delay $DELAY s" 30
+        wait_event pppd-srv.log 30 agreed type=user number="$CLI_NUMBER" delay="$DELAY"
     assert_eq "[$sig] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
     start_leg2 "pppd-cli-leg2-$n"
-    job=$(wait_log pppd-srv.log 'callback job [^ ]+ handed to the helper' 10 |
-          sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p')
+    job=$(wait_event pppd-srv.log 10 handed >/dev/null && event_field pppd-srv.log job handed)
     log "job $job"
-    assert "[$sig] job $job waits out the delay" wait_log "$cur.log" "job $job: [A-Za-z]+ -> Delay \\(" 20
+    assert "[$sig] job $job waits out the delay" wait_event "$cur.log" 20 job-state job="$job" to=Delay
     mscbctl status >"$MSCB_RESULTS/mscbctl-status-before-$sig.txt" 2>&1
     assert "[$sig] mscbctl: job $job in Delay" grep -Eq "^job $job +Delay " "$MSCB_RESULTS/mscbctl-status-before-$sig.txt"
     assert "[$sig] journal file for $job" test -e "/run/mscb-journal/$job"
@@ -35,8 +34,8 @@ for sig in KILL TERM; do
     restart_helper "$cur"
     assert "[$sig] new helper resumed $job from its journal" wait_log "$cur.log" "job $job: resumed from journal \(was (OffHook|Delay)" 10
     assert "[$sig] connector hands the line over again" wait_log pppd-srv.log 'mscb-connect: helper connection lost' 5
-    assert "[$sig] return call connects" wait_log "$cur.log" "job $job: Dialing -> Connected" 40
-    assert "[$sig] same user authenticates again" wait_log pppd-srv.log "return call: 'cli' authenticated again" 30
+    assert "[$sig] return call connects" wait_event "$cur.log" 40 job-state job="$job" to=Connected
+    assert "[$sig] same user authenticates again" wait_event pppd-srv.log 30 return-auth user=cli verdict=ok
     assert "[$sig] caller: IPCP up on the return call" wait_log "pppd-cli-leg2-$((n - 1)).log" "local  IP address $CLI_IP" 30
     assert "[$sig] ping across the return call" in_ns cli ping -c 3 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping-$sig.log" 2>&1
     assert_eq "[$sig] exactly one callback dialled" 1 "$(( $(callback_dials) - dials_before ))"

@@ -98,7 +98,7 @@ unanswered_round() {
     start_caller "cli-$n" callback "$CLI_NUMBER" user cli
     assert_eq "[$n] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg "cli-$n" 40)"
     FAILED=$(( ${FAILED:-0} + 1 ))
-    assert "[$n] the job fails after its attempts" wait_count helper.log 'job failed' "$FAILED" 90
+    assert "[$n] the job fails after its attempts" wait_event helper.log 90 job-state to=Failed --count "$FAILED"
     next_call "[$n]"
 }
 
@@ -126,11 +126,11 @@ pstn_ctl() {
     [ "$out" = ok ]
 }
 
-# accepted_job_ids [FILE...]: the job ids of the helper's "job accepted" lines (stdin by default).
-accepted_job_ids() { sed -n 's/.*job \([^ :]*\): job accepted.*/\1/p' "$@"; }
+# accepted_job_ids: the job ids of job-accepted event lines on stdin.
+accepted_job_ids() { tr ' ' '\n' | sed -n 's/^job=//p'; }
 
 # accepted_job [SECONDS]: waits (10 s) for the helper to accept a job and prints its id.
-accepted_job() { wait_log helper.log 'job accepted' "${1:-10}" | accepted_job_ids; }
+accepted_job() { wait_event helper.log "${1:-10}" job-accepted | accepted_job_ids; }
 
 # mscbctl ARGS...: mscbctl on the helper socket.
 mscbctl() { "$MSCBCTL" --socket "$HELPER_SOCKET" "$@"; }

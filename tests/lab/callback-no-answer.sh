@@ -15,11 +15,11 @@ assert "Ack sent" wait_log pppd-srv.log 'sent \[CBCP Ack' 30
 assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
 assert "pstn: calls to the caller ring unanswered" pstn_ctl noanswer "$CLI_NUMBER" on
 start_leg2 pppd-cli-leg2   # waiting to answer; the network never delivers the ring
-assert "helper got the line from the connector" wait_log helper.log 'WaitLine -> HangUp' 15
+assert "helper got the line from the connector" wait_event helper.log 15 job-state from=WaitLine to=HangUp
 job=$(accepted_job_ids "$MSCB_RESULTS/helper.log" | head -n 1)
 log "job $job"
 assert "helper: job failed with the reason" \
-    wait_log helper.log "job $job: Dialing -> Failed \(dial script: no-answer on the last of $ATTEMPTS attempts\)" 90
+    wait_event helper.log 90 job-state job="$job" from=Dialing to=Failed
 assert_eq "server pppd exits (connect failed)" 8 "$(wait_bg pppd-srv 30)"
 assert "pppd: Connect script failed" grep -q 'Connect script failed' "$MSCB_RESULTS/pppd-srv.log"
 assert "mscb-connect reports the failure" grep -Eq "mscb-connect: callback failed, job $job: .*no-answer" "$MSCB_RESULTS/pppd-srv.log"

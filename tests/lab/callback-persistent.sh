@@ -35,7 +35,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for f in pppd-cli pppd-cli-leg2; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-$r.log"; done
 done
 assert_eq "one callback dial per round" "$ROUNDS" "$(callback_dials)"
-assert_eq "every job connected" "$ROUNDS" "$(grep -c 'job connected' "$MSCB_RESULTS/helper.log")"
+assert_eq "every job connected" "$ROUNDS" "$(event_count helper.log job-state to=Connected)"
 assert_eq "no callback refused as a loop" 0 "$(grep -c 'no callback loops' "$MSCB_RESULTS/helper.log")"
 assert_eq "the delay counted from the first call's end each time" "$ROUNDS" \
     "$(grep -c 'first call ended [0-9]* ms ago (pppd)' "$MSCB_RESULTS/helper.log")"

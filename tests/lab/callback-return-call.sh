@@ -17,7 +17,7 @@ start_bg pppd-cli-leg2 120 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach deb
     local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
     noauth user cli remotename srv ifname cli0  # its own pid file: not /run/ppp0.pid, the server's
-assert "helper got the line from the connector" wait_log helper.log 'WaitLine -> HangUp' 15
+assert "helper got the line from the connector" wait_event helper.log 15 job-state from=WaitLine to=HangUp
 sleep 1
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status-during-delay.txt" 2>&1
 "$MSCBCTL" --socket "$HELPER_SOCKET" --json status >"$MSCB_RESULTS/mscbctl-status-during-delay.json" 2>&1
@@ -26,7 +26,7 @@ assert "mscbctl shows the pending job with its countdown" \
 
 assert "server dials the caller" wait_log pstn.jsonl "\"event\":\"dial\",\"line\":\"mA\".*\"digits\":\"$CLI_NUMBER\"" 40
 assert "return call connects" wait_log pstn.jsonl '"event":"connect","caller":"mA","callee":"mB"' 30
-assert "same user authenticates again" wait_log pppd-srv.log "return call: 'cli' authenticated again" 30
+assert "same user authenticates again" wait_event pppd-srv.log 30 return-auth user=cli verdict=ok
 assert "no callback offered on the return call" bash -c "! grep -q 'sent \[CBCP Request' <(sed -n '/return call/,\$p' '$MSCB_RESULTS/pppd-srv.log')"
 assert "caller: IPCP up on the return call" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30
 assert "ping across the return call" in_ns cli ping -c 3 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping.log" 2>&1

@@ -56,9 +56,9 @@ callback_round 8 cli2
 log "--- call 9: cli asks for a callback to a premium-rate number"
 start_caller cli-9 callback 0900123456 user cli
 assert "[9] number refused by the deny list" \
-    wait_log pppd-srv.log 'refused caller.s number "0900123456"' 30
+    wait_event pppd-srv.log 30 number-refused number=0900123456 kind=deny-prefix
 assert "[9] the Request budget ends the call" \
-    wait_log pppd-srv.log 'CBCP failed: no acceptable Response after 30 Requests' 90
+    wait_event pppd-srv.log 90 cbcp-failed requests=30
 wait_bg cli-9 30 >/dev/null
 next_call "[9]"
 callback_round 10 cli
@@ -70,7 +70,7 @@ assert_eq "history after the restart: calls 7, 8 and 10 connected" 3 \
     "$(grep -Ec 'connected +user=cli2? ' "$MSCB_RESULTS/mscbctl-history.txt")"
 cat "$MSCB_RESULTS/helper-1.log" "$MSCB_RESULTS/helper.log" >"$MSCB_RESULTS/helper-all.log"
 assert_eq "before the restart: three jobs connected, one failed" "3 1" \
-    "$(grep -c 'job connected' "$MSCB_RESULTS/helper-1.log") $(grep -c 'job failed' "$MSCB_RESULTS/helper-1.log")"
+    "$(event_count helper-1.log job-state to=Connected) $(event_count helper-1.log job-state to=Failed)"
 assert_eq "no callback refused as a loop" 0 "$(grep -c 'no callback loops' "$MSCB_RESULTS/helper-all.log")"
 # (pppd's own connect script is a chat too, waiting for the next RING: only the helper's count)
 assert_eq "no chat process of the helper left" 0 "$(pgrep -xc -P "$(job_pid helper)" chat)"

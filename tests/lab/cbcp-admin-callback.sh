@@ -11,7 +11,7 @@ start_server mscb-users /etc/ppp/mscb-users
 start_caller pppd-cli callback 5559999   # its own wish is not what gets dialled
 assert "Request offers admin only" wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[admin delay=0\]\]' 30
 assert "caller answers admin" wait_log pppd-srv.log 'rcvd \[CBCP Response id=1 \[admin delay=5\]\]' 10
-assert "job carries the preset number" wait_log pppd-srv.log "callback job .* number $CLI_NUMBER, delay 5 s" 15
+assert "job carries the preset number" wait_event pppd-srv.log 15 handed number="$CLI_NUMBER" delay=5
 assert_eq "caller exits 14" 14 "$(wait_bg pppd-cli 30)"
 assert_eq "server exits 14" 14 "$(wait_bg pppd-srv 30)"
 assert "no IPCP on the first call" no_ipcp pppd-srv.log
@@ -19,7 +19,7 @@ for f in pppd-srv pppd-cli; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-prese
 
 log "--- list: offered on the wire; the stock client never picks type 4, so it takes no-callback"
 # No return call in this scenario: cancel the preset job, which still holds line and user.
-job=$(sed -n 's/.*callback job \([^ ]*\) handed to the helper.*/\1/p' "$MSCB_RESULTS/pppd-srv-preset.log")
+job=$(event_field pppd-srv-preset.log job handed)
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status.txt" 2>&1
 assert "mscbctl status lists job $job" grep -q -- "$job" "$MSCB_RESULTS/mscbctl-status.txt"
 assert "mscbctl cancels job $job" "$MSCBCTL" --socket "$HELPER_SOCKET" cancel "$job"

@@ -12,9 +12,9 @@ log "--- optional policy: '555;ATH' refused, fresh Request offers no-callback on
 start_server mscb-default user mscb-max-req 4
 start_caller pppd-cli callback '555;ATH'
 assert "number refused with its reason" \
-    wait_log pppd-srv.log "refused caller's number \"555;ATH\": character ';' at offset 3 is not allowed" 30
+    wait_event pppd-srv.log 30 number-refused number=555%3BATH kind=bad-number
 assert "fresh Request without user" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
-assert "budget ends the call" wait_log pppd-srv.log 'CBCP failed: no acceptable Response after 4 Requests' 15
+assert "budget ends the call" wait_event pppd-srv.log 15 cbcp-failed requests=4
 wait_bg pppd-cli 30 >/dev/null
 wait_bg pppd-srv 30 >/dev/null
 assert "no job reached the helper" bash -c "! grep -qi 'job' '$MSCB_RESULTS/pppd-srv.log'"
@@ -24,9 +24,9 @@ log "--- mandatory policy: '555\\K' refused on every Request until the budget en
 lab_users 'cli user mandatory'
 start_server mscb-users /etc/ppp/mscb-users mscb-max-req 3 mscb-restart 1000
 start_caller pppd-cli callback '555\K'
-assert "number refused" wait_log pppd-srv.log "refused caller's number \"555\\\\x5cK\"" 30
+assert "number refused" wait_event pppd-srv.log 30 number-refused number=555%5CK
 assert "third Request still offers user" wait_log pppd-srv.log 'sent \[CBCP Request id=3 \[user delay=0 number=""\]\]' 15
-assert "budget ends the call" wait_log pppd-srv.log 'CBCP failed: no acceptable Response after 3 Requests' 15
+assert "budget ends the call" wait_event pppd-srv.log 15 cbcp-failed requests=3
 wait_bg pppd-cli 30 >/dev/null
 wait_bg pppd-srv 30 >/dev/null
 assert "no job reached the helper" bash -c "! grep -qi 'job' '$MSCB_RESULTS/pppd-srv.log'"

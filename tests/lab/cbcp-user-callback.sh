@@ -16,7 +16,7 @@ assert "Request offers no-callback and user, in that order" \
 assert "caller's Response: user, delay 5, its number" \
     wait_log pppd-srv.log "rcvd \[CBCP Response id=1 \[user delay=5 number=\"$CLI_NUMBER\"\]\]" 10
 assert "Ack echoes the Response" wait_log pppd-srv.log "sent \[CBCP Ack id=1 \[user delay=5 number=\"$CLI_NUMBER\"\]\]" 10
-assert "job handed to the helper" wait_log pppd-srv.log "callback job .* handed to the helper: user 'cli', number $CLI_NUMBER, delay 5 s" 15
+assert "job handed to the helper" wait_event pppd-srv.log 15 handed user=cli number="$CLI_NUMBER" delay=5
 assert_eq "caller exits with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
 assert_eq "server exits with EXIT_CALLBACK" 14 "$(wait_bg pppd-srv 30)"
 assert "helper received the job" wait_log helper.log "$CLI_NUMBER" 5

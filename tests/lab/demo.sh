@@ -16,7 +16,7 @@ start_bg pppd-cli-leg2 120 ip netns exec cli "$LAB_WRAP" pppd "$CLI_TTY" 115200 
     logfd 2 local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
     noauth user cli remotename srv
-wait_log helper.log '-> Delay|-> Reset' 20 >/dev/null
+wait_event helper.log 20 job-state to='Delay|Reset' >/dev/null
 "$MSCBCTL" --socket "$HELPER_SOCKET" status >"$MSCB_RESULTS/mscbctl-status.txt" 2>&1
 wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 60 >/dev/null
 in_ns cli ping -c 3 -i 0.2 -W 2 "$SRV_IP" 2>&1 | while IFS= read -r l; do printf '%s %s\n' "$EPOCHREALTIME" "$l"; done \

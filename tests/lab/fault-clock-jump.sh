@@ -16,16 +16,16 @@ for jump in '+1 hour' '-1 hour'; do
     log "--- round $n: clock jump $jump during the delay"
     SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR" mscb-delay-min "$DELAY"
     start_caller pppd-cli callback "$CLI_NUMBER"
-    assert "[$n] callback agreed, delay $DELAY s" wait_log pppd-srv.log "callback agreed: user $CLI_NUMBER, delay $DELAY s" 30
+    assert "[$n] callback agreed, delay $DELAY s" wait_event pppd-srv.log 30 agreed type=user number="$CLI_NUMBER" delay="$DELAY"
     assert_eq "[$n] caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
     start_leg2 "pppd-cli-leg2-$n"
-    job=$(wait_log pppd-srv.log 'callback job [^ ]+ handed to the helper' 10 | sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p')
-    assert "[$n] helper waits out the delay (job $job)" wait_log helper.log "job $job: [A-Za-z]+ -> Delay \\(" 20
+    job=$(wait_event pppd-srv.log 10 handed >/dev/null && event_field pppd-srv.log job handed)
+    assert "[$n] helper waits out the delay (job $job)" wait_event helper.log 20 job-state job="$job" to=Delay
     sleep 3
     before=$(date +%s)
     date -s "$jump" >/dev/null
     log "[$n] clock: $before -> $(date +%s) ($jump)"
-    assert "[$n] return call connects" wait_log helper.log "job $job: Dialing -> Connected" 60
+    assert "[$n] return call connects" wait_event helper.log 60 job-state job="$job" to=Connected
     assert "[$n] caller: IPCP up" wait_log "pppd-cli-leg2-$n.log" "local  IP address $CLI_IP" 30
     finish_return_call "pppd-cli-leg2-$n"
     for f in pppd-srv pppd-cli; do mv "$MSCB_RESULTS/$f.log" "$MSCB_RESULTS/$f-$n.log"; done

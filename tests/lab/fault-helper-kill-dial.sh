@@ -32,7 +32,7 @@ start_leg2 pppd-cli-leg2
 restart_helper helper2
 assert "new helper resumed (or failed) $job from its journal, logged" \
     wait_log helper2.log "job $job: (resumed from journal|.*journal.*failed)" 10
-assert "job outcome logged" wait_log helper2.log "job $job: .*-> (Connected|Failed)" 90
+assert "job outcome logged" wait_event helper2.log 90 job-state job="$job" to="Connected|Failed"
 mscbctl history >"$MSCB_RESULTS/mscbctl-history.txt" 2>&1
 cat "$MSCB_RESULTS/mscbctl-history.txt"
 assert "history has the outcome" grep -Eq "^$job +(connected|failed) " "$MSCB_RESULTS/mscbctl-history.txt"
@@ -53,7 +53,7 @@ print(f"overlapping dials: {bad}")
 PY
 cat "$MSCB_RESULTS/overlap.txt"
 assert "never two calls from mA at once" grep -q '^overlapping dials: 0$' "$MSCB_RESULTS/overlap.txt"
-if grep -q "job $job: .*-> Connected" "$MSCB_RESULTS/helper2.log"; then
+if [ "$(event_count helper2.log job-state job="$job" to=Connected)" -gt 0 ]; then
     assert "return call: caller IPCP up" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30
     finish_return_call pppd-cli-leg2
 fi

@@ -22,7 +22,7 @@ assert "server offers no-callback only (admission refused)" \
     grep -q 'sent \[CBCP Request id=1 \[no-callback\]\]' "$MSCB_RESULTS/pppd-srv.log"
 assert "clear reason (journal / space) in the server log" \
     grep -Eiq 'mscb: .*(journal|space|ENOSPC)' "$MSCB_RESULTS/pppd-srv.log"
-assert "no job accepted without a journal" bash -c "! grep -q 'job accepted' '$MSCB_RESULTS/helper.log'"
+assert "no job accepted without a journal" test "$(event_count helper.log job-accepted)" = 0
 grep -E 'journal|job ' "$MSCB_RESULTS/helper.log" | head -20
 stop_bg pppd-cli TERM; wait_bg pppd-cli 15 >/dev/null; wait_bg pppd-srv 20 >/dev/null
 mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-full.log"; mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-full.log"
@@ -33,8 +33,8 @@ log "--- space freed: a callback is accepted and journalled again"
 rm -f /run/mscb-journal/.fill
 SRV_RECORD=0 start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "job handed to the helper" wait_log pppd-srv.log 'callback job .* handed to the helper' 30
-job=$(sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p' "$MSCB_RESULTS/pppd-srv.log" | tail -n 1)
+assert "job handed to the helper" wait_event pppd-srv.log 30 handed
+job=$(event_lines pppd-srv.log handed | tail -n 1 | tr ' ' '\n' | sed -n 's/^job=//p')
 assert "journal file written" wait_file "/run/mscb-journal/$job" 5
 mscbctl cancel "$job" >/dev/null 2>&1
 wait_bg pppd-cli 20 >/dev/null; wait_bg pppd-srv 20 >/dev/null

@@ -16,7 +16,7 @@ assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 3
 job=$(accepted_job)
 log "job $job"
 assert "job fails after the last attempt, reason logged" \
-    wait_log helper.log "job $job: Dialing -> Failed \(dial script: no-answer on the last of 2 attempts\)" 90
+    wait_event helper.log 90 job-state job="$job" from=Dialing to=Failed
 assert_eq "server pppd exits 8 (connect script failed)" 8 "$(wait_bg pppd-srv 30)"
 assert "connector (mscb-connect) exited with status 1" grep -Eq 'Script .*mscb-connect.* finished \(pid [0-9]+\), status = 0x1$' "$MSCB_RESULTS/pppd-srv.log"
 assert "pppd: Connect script failed" grep -q 'Connect script failed' "$MSCB_RESULTS/pppd-srv.log"

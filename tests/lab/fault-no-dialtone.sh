@@ -16,12 +16,12 @@ assert_eq "caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 3
 job=$(accepted_job)
 log "job $job"
 t0=$(cut -d' ' -f1 /proc/uptime)
-assert "job fails with the reason no-dialtone" wait_log helper.log "job $job: .*-> Failed \(.*no-dialtone" 40
+assert "job fails with the reason no-dialtone" wait_event helper.log 40 job-state job="$job" to=Failed
 t1=$(cut -d' ' -f1 /proc/uptime)
 log "failed $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the job was accepted (delay 5 s)"
 assert "failed at once (within delay + 8 s)" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 13) }'
-assert_eq "one attempt only" 1 "$(grep -c "job $job: .*Dialing" "$MSCB_RESULTS/helper.log" | awk '{print ($1 > 0) ? 1 : 0}')"
-assert_eq "no retry after NO DIALTONE" 0 "$(grep -Ec "job $job: .*-> Backoff" "$MSCB_RESULTS/helper.log")"
+assert_eq "one attempt only" 1 "$(event_count helper.log job-state job="$job" to=Dialing)"
+assert_eq "no retry after NO DIALTONE" 0 "$(event_count helper.log job-state job="$job" to=Backoff)"
 assert_eq "server pppd exits 8 (connect script failed)" 8 "$(wait_bg pppd-srv 30)"
 assert "connector exited with status 1" grep -Eq 'Script .*mscb-connect.* finished \(pid [0-9]+\), status = 0x1$' "$MSCB_RESULTS/pppd-srv.log"
 assert_eq "caller's modem never rang" 0 "$(pstn_count '"event":"ring","line":"mB"')"

@@ -18,7 +18,7 @@ for round in reqsent:hold acksent:ack-hold; do
     SRV_RECORD=0 start_server mscb-default user mscb-restart 2000 mscb-max-req 30 mscb-ack-wait 30000
     start_bg "peer-$name" 60 python3 "$PEER" run "$play" --tty "$CLI_TTY" --number "$SRV_NUMBER" \
         --out "$MSCB_RESULTS/peer-$name.json"
-    session=$(wait_log pppd-srv.log 'asked for callback; .*session ' 30 | sed -n 's/.*session \([^ ]*\)$/\1/p')
+    session=$(wait_event pppd-srv.log 30 asked >/dev/null && event_field pppd-srv.log session asked)
     log "session $session"
     assert "[$name] helper admitted the session" wait_log helper.log "admitted session $session " 10
     if [ "$name" = reqsent ]; then
@@ -38,7 +38,7 @@ for round in reqsent:hold acksent:ack-hold; do
     mscbctl status >"$MSCB_RESULTS/mscbctl-status-$name.txt" 2>&1
     assert "[$name] mscbctl status: no job, no admission" \
         bash -c "! grep -Eq '^(job|admit|session|pending)' '$MSCB_RESULTS/mscbctl-status-$name.txt' && ! grep -q '$session' '$MSCB_RESULTS/mscbctl-status-$name.txt'"
-    assert "[$name] no job accepted" bash -c "! grep -q 'job accepted: session $session ' '$MSCB_RESULTS/helper.log'"
+    assert "[$name] no job accepted" test "$(event_count helper.log job-accepted session="$session")" = 0
     wait_bg "peer-$name" 20 >/dev/null
     assert "[$name] the caller's line went down" grep -q '"observed": "line down"' "$MSCB_RESULTS/peer-$name.json"
     mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$name.log"
@@ -48,7 +48,7 @@ assert_eq "nothing dialled" 0 "$(callback_dials)"
 log "--- round 3: a normal call afterwards still gets its job"
 SRV_RECORD=0 start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "normal call: job handed to the helper" wait_log pppd-srv.log 'callback job .* handed to the helper' 30
+assert "normal call: job handed to the helper" wait_event pppd-srv.log 30 handed
 job=$(accepted_job 5)
 mscbctl cancel "$job" >"$MSCB_RESULTS/mscbctl-cancel.txt" 2>&1
 wait_bg pppd-cli 20 >/dev/null; wait_bg pppd-srv 20 >/dev/null

@@ -385,7 +385,7 @@ simple_rereq("empty-number", cbcp(2, 1, user_opt(b"")), "USER with empty number 
 
 def refused_number(name, number, text):
     @case(name, text, "rereq without USER (number refused, then only NO offered); no Ack; no job",
-          log=[r"mscb: refused caller's number", r"mscb: new Request: caller's number refused"],
+          log=[r"event=number-refused ", r"mscb: new Request: caller's number refused"],
           nolog=[r"sent \[CBCP Ack"])
     def fn(p, req):
         p.send(PPP_CBCP, cbcp(2, 1, user_opt(number)))
@@ -467,7 +467,7 @@ def _(p, req):
 
 @case("flood-malformed", "200 malformed Responses (`02 01 00 03`) in one burst",
       "rereq until mscb-max-req (4) is spent, then close (`no acceptable Response after 4 Requests`); no job",
-      log=[r"CBCP failed: no acceptable Response after 4 Requests"], nolog=[r"sent \[CBCP Ack"],
+      log=[r"event=cbcp-failed requests=4\b"], nolog=[r"sent \[CBCP Ack"],
       count=(r"sent \[CBCP Request", 4))
 def _(p, req):
     p.send_many([(PPP_CBCP, bytes.fromhex("02010003"))] * 200)
@@ -492,7 +492,7 @@ def _(p, req):
 @case("diff-after-ack", "valid Response P1 (5551234), then a Response id 1 naming 5559999 after the Ack",
       "ack; the second is dropped (`Response after Ack differs`); the job keeps 5551234", job=True,
       log=[r"dropped CBCP packet: Response after Ack differs from the accepted one",
-           r"handed to the helper: user 'cli', number 5551234"],
+           r"event=handed .*user=cli number=5551234 "],
       nolog=[r"5559999.*handed|handed.*5559999"])
 def _(p, req):
     p.send(PPP_CBCP, P1)
@@ -531,7 +531,7 @@ def _(p, req):
 
 @case("never-answer", "no Response at all",
       "4 Requests (ids 1-4, 1 s apart), then close (`no acceptable Response after 4 Requests`); no job",
-      log=[r"CBCP failed: no acceptable Response after 4 Requests"], count=(r"sent \[CBCP Request", 4))
+      log=[r"event=cbcp-failed requests=4\b"], count=(r"sent \[CBCP Request", 4))
 def _(p, req):
     t = time.monotonic()
     closed = p.wait_close(8)
@@ -566,7 +566,7 @@ def _(p, req):
 
 @case("no-callback", "Response NO `02 01 00 06 01 02` (positive control)",
       "ack, then network phase (IPCP); no job", log=[r"caller chose no callback"],
-      nolog=[r"handed to the helper"])
+      nolog=[r"event=handed "])
 def _(p, req):
     p.send(PPP_CBCP, cbcp(2, 1, NO_OPT))
     r = p.reaction()
@@ -578,7 +578,7 @@ def _(p, req):
       "retransmitted 2 s later, Terminate-Request after the Ack (positive control)",
       "ack id 1 (stale but sent id), re-Ack of the retransmission, one job, delay 12 s", job=True,
       log=[r"sent \[CBCP Ack id=1 \[user delay=12 number=\"527-9651\"\]\]",
-           r"handed to the helper: user 'cli', number 5279651, delay 12 s"], args=["mscb-ack-wait", "3000"])
+           r"event=handed .*user=cli number=5279651 delay=12 "], args=["mscb-ack-wait", "3000"])
 def _(p, req):
     p.take(lambda pr, x: pr == PPP_CBCP and x[:2] == b"\x01\x03", 3)
     p.drain()
@@ -596,7 +596,7 @@ def _(p, req):
 
 @case("carrier-after-ack", "valid Response P1, then carrier drop right after the Ack (no Terminate-Request)",
       "ack; the job is handed off on the link going down (armed at the Ack); one job", job=True,
-      log=[r"handed to the helper: user 'cli', number 5551234"])
+      log=[r"event=handed .*user=cli number=5551234 "])
 def _(p, req):
     p.send(PPP_CBCP, P1)
     r = p.reaction()
@@ -703,9 +703,9 @@ def do_check(a):
         n1, n2 = (len(re.findall(rx, log)) for rx in spec["same"][:2])
         if n1 != n2 or n1 < (spec["same"][2] if len(spec["same"]) > 2 else 1):
             problems.append(f"{n1} received but {n2} dropped")
-    m = re.search(r"asked for callback; .*session (\S+)", log)
+    m = re.search(r"event=asked .*session=(\S+)", log)
     session = m.group(1) if m else None
-    jobs = [l for l in helper if "job accepted" in l and session and f"session {session} " in l]
+    jobs = [l for l in helper if "event=job-accepted " in l and session and f" session={session} " in l]
     if spec["job"] and len(jobs) != 1:
         problems.append(f"helper: {len(jobs)} jobs for session {session}, want 1")
     if not spec["job"] and jobs:

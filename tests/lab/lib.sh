@@ -103,6 +103,54 @@ wait_log() {
     done
 }
 
+# Event lines (doc/events.md): "event=NAME key=value ...", the only log form tests rely on.
+# event_lines LOG NAME [KEY=REGEX...]: the LOG lines of event NAME whose fields match every KEY=REGEX
+# (REGEX anchored to the whole value; values are escaped as the doc says).
+event_lines() {
+    local f=$1; shift
+    case $f in /*) ;; *) f=$MSCB_RESULTS/$f ;; esac
+    awk -v want="$*" '
+        BEGIN { n = split(want, w, " "); name = w[1] }
+        {
+            i = index($0, "event=" name)
+            if (i == 0) next
+            rest = substr($0, i); m = split(rest, kv, " ")
+            delete field
+            for (j = 1; j <= m; j++) { e = index(kv[j], "="); if (e) field[substr(kv[j], 1, e - 1)] = substr(kv[j], e + 1) }
+            if (field["event"] != name) next
+            for (j = 2; j <= n; j++) {
+                e = index(w[j], "="); k = substr(w[j], 1, e - 1); re = "^(" substr(w[j], e + 1) ")$"
+                if (!(k in field) || field[k] !~ re) next
+            }
+            print
+        }' "$f" 2>/dev/null
+}
+
+# event_count LOG NAME [KEY=REGEX...]: how many such event lines LOG has.
+event_count() { event_lines "$@" | wc -l; }
+
+# event_field LOG KEY NAME [KEY=REGEX...]: KEY's value in the first such event line.
+event_field() {
+    local f=$1 key=$2; shift 2
+    event_lines "$f" "$@" | head -n 1 | tr ' ' '\n' | sed -n "s/^$key=//p"
+}
+
+# wait_event LOG SECONDS NAME [KEY=REGEX...] [--count N]: until LOG has N (default 1) such event
+# lines; prints the first.
+wait_event() {
+    local f=$1 t=$2 end n=1; shift 2
+    local args=()
+    while [ $# -gt 0 ]; do
+        if [ "$1" = --count ]; then n=$2; shift 2; else args+=("$1"); shift; fi
+    done
+    end=$(( $(_lab_us) + t * 1000000 ))
+    until [ "$(event_count "$f" "${args[@]}")" -ge "$n" ]; do
+        [ "$(_lab_us)" -lt "$end" ] || { log "wait_event $f: fewer than $n of event ${args[*]} after $t s"; return 1; }
+        sleep 0.05
+    done
+    event_lines "$f" "${args[@]}" | head -n 1
+}
+
 # wait_chap_ok LOG NAME SECONDS: the pppd writing LOG accepted NAME's CHAP response. pppd 2.5 says
 # so in one line; 2.4.9 only logs the packets (with `debug`): there, the CHAP Success that follows
 # a Response from NAME.

@@ -26,9 +26,9 @@ start_bg pppd-cli-leg2 120 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach deb
     local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
     noauth user cli remotename srv
-assert "helper got the stdin line" wait_log helper.log 'WaitLine -> HangUp' 20
+assert "helper got the stdin line" wait_event helper.log 20 job-state from=WaitLine to=HangUp
 assert "server dials the caller" wait_log pstn.jsonl "\"event\":\"dial\",\"line\":\"mA\".*\"digits\":\"$CLI_NUMBER\"" 40
-assert "same user authenticates again" wait_log pppd-srv.log "return call: 'cli' authenticated again" 40
+assert "same user authenticates again" wait_event pppd-srv.log 40 return-auth user=cli verdict=ok
 assert "caller: IPCP up on the return call" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30
 assert "ping across the return call" in_ns cli ping -c 2 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping.log" 2>&1
 stop_bg pppd-cli-leg2 TERM

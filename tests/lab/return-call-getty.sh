@@ -51,9 +51,9 @@ start_bg pppd-cli-leg2 120 ip netns exec cli pppd "$CLI_TTY" 115200 nodetach deb
     connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
     noauth user cli remotename srv
 assert "the connector inherits pppd's helper connection" wait_log pppd-srv.log "mscb-connect --fd [0-9]+ " 20 >/dev/null
-assert "the connector (the dial-in user) handed the line over" wait_log helper.log 'WaitLine -> HangUp' 20 >/dev/null
+assert "the connector (the dial-in user) handed the line over" wait_event helper.log 20 job-state from=WaitLine to=HangUp >/dev/null
 assert "server dials the caller" wait_log pstn.jsonl "\"event\":\"dial\",\"line\":\"mA\".*\"digits\":\"$CLI_NUMBER\"" 40 >/dev/null
-assert "same user authenticates again" wait_log pppd-srv.log "return call: 'cli' authenticated again" 40 >/dev/null
+assert "same user authenticates again" wait_event pppd-srv.log 40 return-auth user=cli verdict=ok >/dev/null
 assert "caller: IPCP up on the return call" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 30 >/dev/null
 assert "ping across the return call" in_ns cli ping -c 2 -i 0.2 -W 2 "$SRV_IP" >"$MSCB_RESULTS/ping.log" 2>&1
 stop_bg pppd-cli-leg2 TERM

@@ -16,25 +16,25 @@ part() {  # part NAME USER NUMBER [mscb options...]
     start_server mscb-default user mscb-max-req 3 mscb-restart 500 "$@"
     start_caller pppd-cli callback "$number" user "$user" password pw
 }
-no_job() { ! grep -q 'callback job' "$MSCB_RESULTS/pppd-srv-$1.log"; }
+no_job() { [ "$(event_count "pppd-srv-$1.log" handed)" = 0 ]; }
 
 part A alice 09001234567 mscb-number-deny 00,0900
 assert "A: deny prefix refused with its reason" \
-    wait_log pppd-srv.log "refused caller's number \"09001234567\": number starts with denied prefix 0900" 30
+    wait_event pppd-srv.log 30 number-refused number=09001234567 kind=deny-prefix
 assert "A: no-callback offered instead" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
 lab_end_part A
 assert "A: no job" no_job A
 
 part B bob 6661234 mscb-number-allow 555,0301
 assert "B: outside the allowed prefixes refused" \
-    wait_log pppd-srv.log "refused caller's number \"6661234\": number matches no allowed prefix" 30
+    wait_event pppd-srv.log 30 number-refused number=6661234 kind=not-allowed
 lab_end_part B
 assert "B: no job" no_job B
 
 part C carol "$CLI_NUMBER"
-assert "C: the first callback is accepted" wait_log pppd-srv.log "callback job .* number $CLI_NUMBER," 30
+assert "C: the first callback is accepted" wait_event pppd-srv.log 30 handed number="$CLI_NUMBER"
 lab_end_part C
-job=$(sed -n 's/.*callback job \([^ ]*\) handed.*/\1/p' "$MSCB_RESULTS/pppd-srv-C.log")
+job=$(event_field pppd-srv-C.log job handed)
 "$MSCBCTL" --socket "$HELPER_SOCKET" cancel "$job" >/dev/null
 
 part D carol 5557777

@@ -36,6 +36,8 @@ public:
     void callbackArmed(const Agreement& a) override { armed = a; }
     void handOff(const Agreement& a) override { handedOff = a; }
     void log(LogLevel, const std::string& text) override { logs.push_back(text); }
+    std::vector<std::string> eventLines;
+    void event(const mscb::EventLine& line) override { eventLines.push_back(line.format()); }
     std::optional<std::string> vetoNumber(const std::string& number, CallbackType) override {
         if (auto it = vetoes.find(number); it != vetoes.end()) return it->second;
         return std::nullopt;
@@ -487,4 +489,25 @@ TEST(CheckChoice, AListResponseMustNameAnOfferedNumber) {
     EXPECT_EQ(other.verdict, Choice::Verdict::ReRequest);
 }
 
+}  // namespace
+
+namespace {
+// Tests and log parsers read events, not sentences (doc/events.md): their form is a contract.
+TEST_F(ACbcpServer, AnAgreedCallbackIsAnEventLine) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    ASSERT_EQ(host.eventLines.size(), 1U);
+    EXPECT_EQ(host.eventLines[0], "event=agreed type=user number=5551234 delay=12");
+}
+
+TEST_F(ACbcpServer, ARefusedNumberAndTheSpentBudgetAreEventLines) {
+    config.maxRequests = 2;
+    start(userOffer(false));
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");  // "555;ATH"
+    receive("02 02 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");
+    ASSERT_EQ(host.eventLines.size(), 3U) << host.eventLines.size();
+    // The caller's bytes are escaped: no space or '=' of theirs can make a field.
+    EXPECT_EQ(host.eventLines[0], "event=number-refused number=555%3BATH kind=bad-number");
+    EXPECT_EQ(host.eventLines[2], "event=cbcp-failed requests=2");
+}
 }  // namespace

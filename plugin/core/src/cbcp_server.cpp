@@ -202,6 +202,9 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
             host_.log(LogLevel::Warning, "refused caller's number \"" + escapeForLog(*choice.refusedNumber) +
                                              "\": " + choice.refusal);
             host_.numberRefused(*choice.refusedNumber, choice.refusal, choice.refusalKind);
+            host_.event(EventLine("number-refused")
+                            .with("number", *choice.refusedNumber)
+                            .with("kind", choice.refusalKind.empty() ? "bad-number" : choice.refusalKind));
         }
         if (choice.stopOfferingUser) offer_.user = false;
         reRequest(choice.why);
@@ -210,6 +213,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
     const auto& agreement = choice.agreement;
     if (auto veto = agreement.type == CallbackType::NoCallback ? std::nullopt
                                                                 : host_.vetoNumber(agreement.number, agreement.type)) {
+        host_.event(EventLine("number-refused").with("number", agreement.number).with("kind", "helper"));
         withdraw(agreement.type, agreement.number, "number " + agreement.number + " refused: " + *veto);
         return;
     }
@@ -217,12 +221,17 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
     agreement_ = agreement;
     if (agreement.type == CallbackType::NoCallback) {
         transition(ServerState::NoCallback, "caller chose no callback");
+        host_.event(EventLine("no-callback"));
         host_.startNetworks();
         return;
     }
     transition(ServerState::AckSent, std::string("callback agreed: ") + toString(agreement.type) + " " +
                                          agreement.number + ", delay " +
                                          std::to_string(agreement.delaySeconds) + " s");
+    host_.event(EventLine("agreed")
+                    .with("type", toString(agreement.type))
+                    .with("number", agreement.number)
+                    .with("delay", agreement.delaySeconds));
     host_.callbackArmed(agreement);
     host_.armTimer(config_.ackWait);
 }
@@ -286,6 +295,7 @@ void CbcpServer::drop(const std::string& why) {
 void CbcpServer::fail(const std::string& why) {
     host_.cancelTimer();
     transition(ServerState::Failed, why);
+    host_.event(EventLine("cbcp-failed").with("requests", requestsSent_));
     host_.closeLink("CBCP failed: " + why);
 }
 

@@ -6,6 +6,8 @@
 // -> NoCallback (network phase), or -> Failed.
 #pragma once
 
+#include "mscb/event_line.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -59,6 +61,9 @@ public:
     /// The first call is down: hand the job to the helper.
     virtual void handOff(const Agreement& agreement) = 0;
     virtual void log(LogLevel level, const std::string& text) = 0;
+    /// A stable event line (doc/events.md) beside the human log: agreed, no-callback,
+    /// number-refused, cbcp-failed. The default drops it.
+    virtual void event(const EventLine& line) { (void)line; }
     /// Last word on a number that passed the firewall, before the Ack (the helper's hourly and
     /// pending limits): a reason refuses it. The default accepts.
     virtual std::optional<std::string> vetoNumber(const std::string& number, CallbackType type) {
