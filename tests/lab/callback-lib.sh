@@ -126,8 +126,10 @@ pstn_ctl() {
     [ "$out" = ok ]
 }
 
-# accepted_job_ids: the job ids of job-accepted event lines on stdin.
-accepted_job_ids() { tr ' ' '\n' | sed -n 's/^job=//p'; }
+# accepted_job_ids [LOG]: the job ids of the job-accepted event lines of LOG (or of stdin).
+accepted_job_ids() {
+    if [ $# -gt 0 ]; then event_lines "$1" job-accepted; else cat; fi | tr ' ' '\n' | sed -n 's/^job=//p'
+}
 
 # accepted_job [SECONDS]: waits (10 s) for the helper to accept a job and prints its id.
 accepted_job() { wait_event helper.log "${1:-10}" job-accepted | accepted_job_ids; }
