@@ -153,11 +153,16 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
         countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "admit refused: session " + request->session + " user '" +
                                     escapeForLog(request->user) + "' line " + request->line + ": " + verdict.reason());
+        event(EventLine("admit-refused")
+                  .with("session", request->session)
+                  .with("user", request->user)
+                  .with("kind", verdict.kind().empty() ? "other" : verdict.kind()));
         return reply(conn, false, verdict.reason());
     }
     c.session = request->session;
     log(LogLevel::Info, {}, "admitted session " + request->session + " user '" + escapeForLog(request->user) +
                                 "' line " + request->line + " pppd " + std::to_string(request->pppdPid));
+    event(EventLine("admitted").with("session", request->session).with("user", request->user).with("line", request->line));
     reply(conn, true, {});
 }
 
@@ -262,6 +267,7 @@ void JobManager::onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now)
         if (ended >= job->created - kFirstCallEndSlack && ended <= now) {
             job->firstCallEnded = ended;
             log(LogLevel::Info, job->id, "first call ended " + ms(now - ended) + " ms ago (pppd)");
+            event(EventLine("first-call-ended").with("job", job->id).with("ago-ms", (now - ended).count()));
         } else {
             log(LogLevel::Warning, job->id, "first-call-ended-ms " + std::to_string(binding->firstCallEndedMs) +
                                                 " is not between the job (" + ms(job->created) + ") and now (" +
@@ -389,6 +395,7 @@ void JobManager::onConnectionClosed(ConnId conn, TimePoint now) {
     if (c.kind == ConnKind::Plugin && c.jobId.empty() && !c.session.empty()) {
         admission_.dropReservation(c.session);
         log(LogLevel::Info, {}, "session " + c.session + ": plugin connection closed before a job; admission dropped");
+        event(EventLine("admission-dropped").with("session", c.session));
     }
     if (c.kind == ConnKind::Connector && !c.jobId.empty()) {
         if (Job* job = findJob(c.jobId); job && job->connector == conn) {
@@ -606,6 +613,7 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
         jobs_[r.jobId] = std::move(owned);
         admission_.restoreJob(r.job);
         std::deque<DialerEvent> queue;
+        event(EventLine("job-resumed").with("job", r.jobId).with("was", toString(r.snapshot.state)));
         for (const auto& a : job.dialer.resume(r.snapshot, now)) execute(job, a, queue, now);
     }
 }

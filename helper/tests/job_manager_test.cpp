@@ -134,8 +134,9 @@ TEST_F(AJobManager, RunsAWholeCallback) {
     EXPECT_EQ(m->history().back().result, "connected");
     // Tests and log parsers read events, not sentences (doc/events.md).
     const auto events = ports.eventLines();
-    ASSERT_GE(events.size(), 2u);
-    EXPECT_EQ(events.front(), "event=job-accepted job=j1-abcd session=s1 user=alice number=5279651 modem=m0");
+    ASSERT_GE(events.size(), 3u);
+    EXPECT_EQ(events[0], "event=admitted session=s1 user=alice line=/dev/ttyS0");
+    EXPECT_EQ(events[1], "event=job-accepted job=j1-abcd session=s1 user=alice number=5279651 modem=m0");
     EXPECT_EQ(events.back(), "event=job-state job=j1-abcd from=Dialing to=Connected");
 
     // The same pppd on its return call may not ask for another callback.

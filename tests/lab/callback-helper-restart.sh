@@ -32,7 +32,7 @@ for sig in KILL TERM; do
     assert "[$sig] journal survives the helper" test -e "/run/mscb-journal/$job"
     n=$((n + 1)) cur=helper$n
     restart_helper "$cur"
-    assert "[$sig] new helper resumed $job from its journal" wait_log "$cur.log" "job $job: resumed from journal \(was (OffHook|Delay)" 10
+    assert "[$sig] new helper resumed $job from its journal" wait_event "$cur.log" 10 job-resumed job="$job" was='OffHook|Delay'
     assert "[$sig] connector hands the line over again" wait_log pppd-srv.log 'mscb-connect: helper connection lost' 5
     assert "[$sig] return call connects" wait_event "$cur.log" 40 job-state job="$job" to=Connected
     assert "[$sig] same user authenticates again" wait_event pppd-srv.log 30 return-auth user=cli verdict=ok

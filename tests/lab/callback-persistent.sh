@@ -36,9 +36,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 assert_eq "one callback dial per round" "$ROUNDS" "$(callback_dials)"
 assert_eq "every job connected" "$ROUNDS" "$(event_count helper.log job-state to=Connected)"
-assert_eq "no callback refused as a loop" 0 "$(grep -c 'no callback loops' "$MSCB_RESULTS/helper.log")"
+assert_eq "no callback refused as a loop" 0 "$(event_count helper.log admit-refused kind=loop)"
 assert_eq "the delay counted from the first call's end each time" "$ROUNDS" \
-    "$(grep -c 'first call ended [0-9]* ms ago (pppd)' "$MSCB_RESULTS/helper.log")"
+    "$(event_count helper.log first-call-ended)"
 
 log "--- a caller that asks for no callback, on the same pppd"
 start_caller pppd-cli

@@ -31,7 +31,7 @@ assert "journal kept for $job" test -e "/run/mscb-journal/$job"
 start_leg2 pppd-cli-leg2
 restart_helper helper2
 assert "new helper resumed (or failed) $job from its journal, logged" \
-    wait_log helper2.log "job $job: (resumed from journal|.*journal.*failed)" 10
+    wait_event helper2.log 10 job-resumed job="$job"
 assert "job outcome logged" wait_event helper2.log 90 job-state job="$job" to="Connected|Failed"
 mscbctl history >"$MSCB_RESULTS/mscbctl-history.txt" 2>&1
 cat "$MSCB_RESULTS/mscbctl-history.txt"

@@ -20,7 +20,7 @@ for round in reqsent:hold acksent:ack-hold; do
         --out "$MSCB_RESULTS/peer-$name.json"
     session=$(wait_event pppd-srv.log 30 asked >/dev/null && event_field pppd-srv.log session asked)
     log "session $session"
-    assert "[$name] helper admitted the session" wait_log helper.log "admitted session $session " 10
+    assert "[$name] helper admitted the session" wait_event helper.log 10 admitted session="$session"
     if [ "$name" = reqsent ]; then
         assert "[$name] in ReqSent (Request id 2 sent)" wait_log pppd-srv.log 'sent \[CBCP Request id=2' 10
     else
@@ -34,7 +34,7 @@ for round in reqsent:hold acksent:ack-hold; do
     # serial port resets it on the last close: do that here (see doc/robustness.md, finding F1).
     python3 -c 'import fcntl, os, struct, sys, termios; fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK); print("ldisc was", struct.unpack("i", fcntl.ioctl(fd, termios.TIOCGETD, b"\0" * 4))[0]); fcntl.ioctl(fd, termios.TIOCSETD, struct.pack("i", 0)); os.close(fd)' "$SRV_TTY" >>"$MSCB_RESULTS/ldisc-reset.txt" 2>&1
     assert "[$name] helper drops the admission" \
-        wait_log helper.log "session $session: plugin connection closed before a job; admission dropped" 10
+        wait_event helper.log 10 admission-dropped session="$session"
     mscbctl status >"$MSCB_RESULTS/mscbctl-status-$name.txt" 2>&1
     assert "[$name] mscbctl status: no job, no admission" \
         bash -c "! grep -Eq '^(job|admit|session|pending)' '$MSCB_RESULTS/mscbctl-status-$name.txt' && ! grep -q '$session' '$MSCB_RESULTS/mscbctl-status-$name.txt'"
