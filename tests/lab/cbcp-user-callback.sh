@@ -19,7 +19,7 @@ assert "Ack echoes the Response" wait_log pppd-srv.log "sent \[CBCP Ack id=1 \[u
 assert "job handed to the helper" wait_event pppd-srv.log 15 handed user=cli number="$CLI_NUMBER" delay=5
 assert_eq "caller exits with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
 assert_eq "server exits with EXIT_CALLBACK" 14 "$(wait_bg pppd-srv 30)"
-assert "helper received the job" wait_log helper.log "$CLI_NUMBER" 5
+assert "helper received the job" wait_event helper.log 5 job-accepted user=cli number="$CLI_NUMBER"
 assert "server: first call never reached IPCP" no_ipcp pppd-srv.log
 assert "caller: first call never reached IPCP" no_ipcp pppd-cli.log
 lab_finish
