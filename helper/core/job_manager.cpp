@@ -222,11 +222,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
         return reply(conn, false, verdict.reason());
     }
     const std::string id = ports_.newJobId();
-    auto settings = config_.dialerSettings(*modem);
-    settings.dialTypingLead = dialTypingTime(modem->script, job->number.size());
-    auto owned = std::make_unique<Job>(id, *job, *modem, settings, now);
-    Job& ref = *owned;
-    jobs_[id] = std::move(owned);
+    Job& ref = makeJob(id, *job, *modem, now);
     c.jobId = id;
     log(LogLevel::Info, id, "job accepted: session " + job->session + " user '" + escapeForLog(job->user) +
                                 "' line " + job->line + " modem " + modem->name + " number " + job->number +
@@ -238,8 +234,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("number", job->number)
               .with("modem", modem->name));
     reply(conn, true, {}, id);
-    std::deque<DialerEvent> queue;
-    for (const auto& a : ref.dialer.start(now)) execute(ref, a, queue, now);
+    runActions(ref, ref.dialer.start(now), now);
 }
 
 void JobManager::onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -459,14 +454,29 @@ void JobManager::onLink(const LinkEvent& event, TimePoint now) {
     }
 }
 
-void JobManager::dispatch(Job& job, DialerEvent event, TimePoint now) {
-    std::deque<DialerEvent> queue{std::move(event)};
+JobManager::Job& JobManager::makeJob(const std::string& id, const CallbackJob& request, const ModemConfig& modem,
+                                     TimePoint created) {
+    auto settings = config_.dialerSettings(modem);
+    settings.dialTypingLead = dialTypingTime(modem.script, request.number.size());
+    auto owned = std::make_unique<Job>(id, request, modem, settings, created);
+    Job& job = *owned;
+    jobs_[id] = std::move(owned);
+    return job;
+}
+
+void JobManager::runActions(Job& job, const std::vector<DialerAction>& actions, TimePoint now) {
+    std::deque<DialerEvent> queue;
+    for (const auto& a : actions) execute(job, a, queue, now);
     while (!queue.empty()) {
         const auto e = std::move(queue.front());
         queue.pop_front();
         for (const auto& a : job.dialer.handle(e, now)) execute(job, a, queue, now);
     }
     reap();
+}
+
+void JobManager::dispatch(Job& job, DialerEvent event, TimePoint now) {
+    runActions(job, job.dialer.handle(event, now), now);
 }
 
 void JobManager::journal(Job& job) {
@@ -606,15 +616,10 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
                                     std::nullopt});
             continue;
         }
-        auto settings = config_.dialerSettings(*modem);
-        settings.dialTypingLead = dialTypingTime(modem->script, r.job.number.size());
-        auto owned = std::make_unique<Job>(r.jobId, r.job, *modem, settings, r.created);
-        Job& job = *owned;
-        jobs_[r.jobId] = std::move(owned);
+        Job& job = makeJob(r.jobId, r.job, *modem, r.created);
         admission_.restoreJob(r.job);
-        std::deque<DialerEvent> queue;
         event(EventLine("job-resumed").with("job", r.jobId).with("was", toString(r.snapshot.state)));
-        for (const auto& a : job.dialer.resume(r.snapshot, now)) execute(job, a, queue, now);
+        runActions(job, job.dialer.resume(r.snapshot, now), now);
     }
 }
 

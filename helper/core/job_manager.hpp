@@ -122,6 +122,11 @@ private:
     void onStatus(ConnId conn, TimePoint now);
     void onHistory(ConnId conn, TimePoint now);
     void onCancel(ConnId conn, const Message& m, TimePoint now);
+    /// The one place a job is built (a new job and one resumed from its journal).
+    Job& makeJob(const std::string& id, const CallbackJob& request, const ModemConfig& modem, TimePoint created);
+    /// The one loop that runs a dialer's actions, and the dialer's answers to the events they
+    /// raise, until none is left; then finished jobs are reaped.
+    void runActions(Job& job, const std::vector<DialerAction>& actions, TimePoint now);
     void dispatch(Job& job, DialerEvent event, TimePoint now);
     void execute(Job& job, const DialerAction& action, std::deque<DialerEvent>& queue, TimePoint now);
     void runChat(Job& job, const act::RunChat& run, std::deque<DialerEvent>& queue);
