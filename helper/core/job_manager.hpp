@@ -30,12 +30,21 @@ enum class LogLevel { Debug, Info, Warning, Error };
 /// Result of a DTR drop on a line.
 enum class DtrResult { Dropped, Unsupported };
 
-/// Everything the manager asks of the outside world (the daemon's OS glue, or a test fake).
-class HelperPorts {
+// Everything the manager asks of the outside world (the daemon's OS glue, or a test fake), one
+// interface per concern; HelperPorts is all of them, so one object can still serve them all.
+
+/// The helper's socket: replies and reports to plugins, connectors and mscbctl.
+class ConnectionPorts {
 public:
-    virtual ~HelperPorts() = default;
+    virtual ~ConnectionPorts() = default;
     virtual void send(ConnId conn, const Message& message) = 0;
     virtual void closeConnection(ConnId conn) = 0;
+};
+
+/// The modem line a job holds, and chat on it.
+class LinePorts {
+public:
+    virtual ~LinePorts() = default;
     /// Checks the fd (a tty, the same device as `line`) and keeps a duplicate for job `jobId`.
     virtual Result<bool> adoptLine(const std::string& jobId, const std::string& line, int fd) = 0;
     virtual void releaseLine(const std::string& jobId) = 0;
@@ -45,19 +54,40 @@ public:
     virtual Result<bool> runChat(const std::string& jobId, ScriptKind kind, const std::string& script,
                                  const std::string& number, Millis timeout) = 0;
     virtual void killChat(const std::string& jobId) = 0;
+    /// The configured modem on `line`, if it is one.
+    virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;
+};
+
+/// Time and processes: a timer per job, and pppd processes to watch.
+class ClockPorts {
+public:
+    virtual ~ClockPorts() = default;
     virtual void armTimer(const std::string& jobId, TimePoint at) = 0;
     virtual void disarmTimer(const std::string& jobId) = 0;
+    /// Report onPidExit(pid) when that process ends.
+    virtual void watchPid(std::int32_t pid) = 0;
+};
+
+/// The job journal (a job survives a helper restart) and job identity.
+class JournalPorts {
+public:
+    virtual ~JournalPorts() = default;
     virtual void journalWrite(const std::string& jobId, const std::string& text) = 0;
     virtual void journalRemove(const std::string& jobId) = 0;
     /// Can a job be journaled right now (disk full, read-only)? Asked before admitting one:
     /// a callback that a restart would lose is refused instead.
     virtual Result<bool> journalUsable() { return true; }
-    /// Report onPidExit(pid) when that process ends.
-    virtual void watchPid(std::int32_t pid) = 0;
-    virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;
     virtual std::string newJobId() = 0;
+};
+
+/// The helper's log (sentences and event lines).
+class LogPort {
+public:
+    virtual ~LogPort() = default;
     virtual void log(LogLevel level, const std::string& jobId, const std::string& text) = 0;
 };
+
+class HelperPorts : public ConnectionPorts, public LinePorts, public ClockPorts, public JournalPorts, public LogPort {};
 
 /// One finished job, for `history`.
 struct HistoryEntry {
