@@ -3,40 +3,16 @@
 # Not a scenario itself (not registered in callback-scenarios.cmake).
 # shellcheck shell=bash
 
-# start_helper_cfg NAME [KEY=VALUE...]: like cbcp-lib's start_helper, but every global key can be
-# set (start_helper appends extra lines after its own attempts/backoff/reset-lead, and the helper
-# refuses a key set twice). Defaults are start_helper's plus rate limits high enough for many
-# rounds in one boot. NAME is the start_bg job name (helper, helper2, ...). The config file is
-# /run/mscb-lab/helper.conf; restart_helper NAME starts the same command line again.
+# start_helper_cfg NAME [KEY=VALUE...]: cbcp-lib's start_helper under job NAME, with rate limits
+# high enough for many rounds in one boot (user-/number-per-hour 50) unless given.
 start_helper_cfg() {
-    local name=$1 kv key; shift
-    declare -A cfg=([attempts]=2 [backoff]=2 [reset-lead]=2 [user-per-hour]=50 [number-per-hour]=50)
-    for kv; do cfg[${kv%%=*}]=${kv#*=}; done
-    mkdir -p /run/mscb-lab && chmod 0700 /run/mscb-lab
-    (umask 077
-     {
-        echo "socket = $HELPER_SOCKET"
-        echo "run-dir = /run/mscb"
-        echo "journal-dir = /run/mscb-journal"
-        for key in "${!cfg[@]}"; do echo "$key = ${cfg[$key]}"; done
-        echo
-        echo "[modem mA]"
-        echo "device = $SRV_TTY"
-        echo "hangup = escape"
-        echo "dial-prefix = T"
-     } >/run/mscb-lab/helper.conf)
-    cp /run/mscb-lab/helper.conf "$MSCB_RESULTS/helper.conf"
-    restart_helper "$name"
+    local name=$1; shift
+    write_helper_conf user-per-hour=50 number-per-hour=50 "$@"
+    run_helper "$name"
 }
 
-# restart_helper NAME: the helper with the config start_helper_cfg wrote (same command line as
-# cbcp-lib's start_helper); returns once its socket is there (a fresh one, not a stale file).
-restart_helper() {
-    local name=$1 end
-    start_bg "$name" 900 "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog --no-monitors
-    wait_log "$name.log" 'listening on' 10 >/dev/null || fail "$name: helper not listening"
-    wait_file "$HELPER_SOCKET" 5 || fail "$name: helper socket did not appear"
-}
+# restart_helper NAME: the helper again, same config, as job NAME.
+restart_helper() { run_helper "$1"; }
 
 # start_leg2 NAME [TIMEOUT [USER]]: the caller waiting for the call back (README.cbcp):
 # auto-answer, same user (default cli).

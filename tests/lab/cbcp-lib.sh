@@ -39,30 +39,45 @@ lab_users() {
     (umask 077; printf '%s\n' "$1" >/etc/ppp/mscb-users)
 }
 
-# start_helper [EXTRA CONFIG LINES]: the real mscb-helper with modem A as its callback modem.
-# Extra "key = value" lines replace the lab's defaults for those keys (the helper refuses a key
-# set twice).
-start_helper() {
-    local extra=${1:-} key defaults=""
+# write_helper_conf [KEY=VALUE...]: /run/mscb-lab/helper.conf for modem mA (+++ATH hang-up: a pty
+# has no DTR), attempts/backoff/reset-lead 2 unless given; a copy goes to the results.
+write_helper_conf() {
+    local kv key
+    declare -A cfg=([attempts]=2 [backoff]=2 [reset-lead]=2)
+    for kv; do cfg[${kv%%=*}]=${kv#*=}; done
     mkdir -p /run/mscb-lab && chmod 0700 /run/mscb-lab
-    while IFS= read -r key; do
-        printf '%s\n' "$extra" | grep -Eq "^[[:space:]]*${key%% =*}[[:space:]]*=" || defaults+="$key"$'\n'
-    done <<'DEFAULTS'
-socket = /run/mscb/helper.sock
-run-dir = /run/mscb
-journal-dir = /run/mscb-journal
-attempts = 2
-backoff = 2
-reset-lead = 2
-DEFAULTS
-    (umask 077; printf '%s%s\n\n[modem mA]\ndevice = %s\nhangup = escape\ndial-prefix = T\n' \
-        "$defaults" "$extra" "$SRV_TTY" >/run/mscb-lab/helper.conf)
-    # The guest runs no udevd: the udev monitor is off unless HELPER_MONITORS=1 (rtnetlink then too).
-    local monitors=--no-monitors
+    (umask 077
+     {
+        echo "socket = $HELPER_SOCKET"
+        echo "run-dir = /run/mscb"
+        echo "journal-dir = /run/mscb-journal"
+        for key in "${!cfg[@]}"; do echo "$key = ${cfg[$key]}"; done
+        echo
+        echo "[modem mA]"
+        echo "device = $SRV_TTY"
+        echo "hangup = escape"
+        echo "dial-prefix = T"
+     } >/run/mscb-lab/helper.conf)
+    cp /run/mscb-lab/helper.conf "$MSCB_RESULTS/helper.conf"
+}
+
+# run_helper NAME: the one way the lab starts mscb-helper (job NAME: helper, helper2, ...) with
+# /run/mscb-lab/helper.conf, in the server's network namespace as on a real box (its rtnetlink
+# monitor then sees pppd's links). The guest runs no udevd: the monitors are off unless
+# HELPER_MONITORS=1. Returns when it listens.
+run_helper() {
+    local name=$1 monitors=--no-monitors
     [ "${HELPER_MONITORS:-0}" = 1 ] && monitors=
-    # In the server's network namespace, as on a real box: its rtnetlink monitor sees pppd's links.
-    start_bg helper 900 ip netns exec srv $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf --foreground --no-syslog $monitors
-    wait_file "$HELPER_SOCKET" 10 || fail "helper socket did not appear"
+    start_bg "$name" 900 ip netns exec srv $LAB_WRAP "$HELPER" --config /run/mscb-lab/helper.conf \
+        --foreground --no-syslog $monitors
+    wait_log "$name.log" 'listening on' 10 >/dev/null || fail "$name: helper not listening"
+    wait_file "$HELPER_SOCKET" 5 || fail "$name: helper socket did not appear"
+}
+
+# start_helper [KEY=VALUE...]: write the config and start the helper as job `helper`.
+start_helper() {
+    write_helper_conf "$@"
+    run_helper helper
 }
 
 # The server answers on modem A like a dial-in line: wait for RING, answer, then PPP.

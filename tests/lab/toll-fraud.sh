@@ -7,7 +7,7 @@
 #   E. another user, same number: over number-per-hour (refused before the Ack)
 . "$MSCB_SRC/tests/lab/cbcp-lib.sh"
 lab_setup
-start_helper $'user-per-hour = 1\nnumber-per-hour = 1'
+start_helper user-per-hour=1 number-per-hour=1
 
 part() {  # part NAME USER NUMBER [mscb options...]
     local name=$1 user=$2 number=$3; shift 3
