@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Ack latency from lab logs stamped by tests/lab/stamp (LAB_WRAP): for every pppd-srv-N.log, the time
+# Ack latency from lab logs stamped by tests/lab/lib/stamp (LAB_WRAP): for every pppd-srv-N.log, the time
 # from "rcvd [CBCP Response" to the next "sent [CBCP Ack" (server side: parse + firewall + policy +
 # Ack out), and for every pppd-cli-N.log from "sent [CBCP Response" to "rcvd [CBCP Ack" (caller side:
 # the round trip through both ptys and pstn-sim). Stamps are taken by stamp's bash read loop, so a

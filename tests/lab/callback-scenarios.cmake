@@ -1,19 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Callback end to end (the return call): included by tests/lab/CMakeLists.txt, which defines
-# mscb_lab_test(). tests/lab/callback-lib.sh is their shared library, not a scenario.
-mscb_lab_test(callback-return-call tests/lab/callback-return-call.sh TIMEOUT 180)
+# mscb_lab_test(). tests/lab/lib/callback-lib.sh is their shared library, not a scenario.
+mscb_lab_test(callback-return-call tests/lab/scenarios/callback-return-call.sh TIMEOUT 180)
 # One persistent server pppd, call after call (the README's main setup).
-mscb_lab_test(callback-persistent tests/lab/callback-persistent.sh TIMEOUT 300 ARGS 3)
+mscb_lab_test(callback-persistent tests/lab/scenarios/callback-persistent.sh TIMEOUT 300 ARGS 3)
 # The README's peers file as shipped, eight calls in one pppd (soak).
-mscb_lab_test(callback-soak tests/lab/callback-soak.sh TIMEOUT 600)
+mscb_lab_test(callback-soak tests/lab/scenarios/callback-soak.sh TIMEOUT 600)
 # The same line with pppd's maxfail 2: a callback's first call is no failed call.
-mscb_lab_test(callback-maxfail tests/lab/callback-maxfail.sh TIMEOUT 300)
-mscb_lab_test(callback-admin-preset tests/lab/callback-admin-preset.sh TIMEOUT 180)
-mscb_lab_test(callback-busy-retry tests/lab/callback-busy-retry.sh TIMEOUT 240)
-mscb_lab_test(callback-no-answer tests/lab/callback-no-answer.sh TIMEOUT 240)
-mscb_lab_test(callback-helper-down tests/lab/callback-helper-down.sh TIMEOUT 180)
-mscb_lab_test(callback-helper-restart tests/lab/callback-helper-restart.sh TIMEOUT 240)
+mscb_lab_test(callback-maxfail tests/lab/scenarios/callback-maxfail.sh TIMEOUT 300)
+mscb_lab_test(callback-admin-preset tests/lab/scenarios/callback-admin-preset.sh TIMEOUT 180)
+mscb_lab_test(callback-busy-retry tests/lab/scenarios/callback-busy-retry.sh TIMEOUT 240)
+mscb_lab_test(callback-no-answer tests/lab/scenarios/callback-no-answer.sh TIMEOUT 240)
+mscb_lab_test(callback-helper-down tests/lab/scenarios/callback-helper-down.sh TIMEOUT 180)
+mscb_lab_test(callback-helper-restart tests/lab/scenarios/callback-helper-restart.sh TIMEOUT 240)
 # Timing: runs alone (no other guest competing for the 2 cores); ~80 s for 5 + 1 rounds.
-mscb_lab_test(callback-delay-accuracy tests/lab/callback-delay-accuracy.sh TIMEOUT 300 LOCK lab-timing ARGS 5)
+mscb_lab_test(callback-delay-accuracy tests/lab/scenarios/callback-delay-accuracy.sh TIMEOUT 300 LOCK lab-timing ARGS 5)
 # RESOURCE_LOCK only excludes tests holding the same lock: RUN_SERIAL keeps every other test out.
 set_tests_properties(lab.callback-delay-accuracy PROPERTIES RUN_SERIAL TRUE)
