@@ -2,6 +2,7 @@
 # Callback end to end (the return call): included by tests/lab/CMakeLists.txt, which defines
 # mscb_lab_test(). tests/lab/lib/callback-lib.sh is their shared library, not a scenario.
 mscb_lab_test(callback-return-call tests/lab/scenarios/callback-return-call.sh TIMEOUT 180)
+mscb_lab_test(callback-dtr-hangup tests/lab/scenarios/callback-dtr-hangup.sh TIMEOUT 180)
 # One persistent server pppd, call after call (the README's main setup).
 mscb_lab_test(callback-persistent tests/lab/scenarios/callback-persistent.sh TIMEOUT 300 ARGS 3)
 # The README's peers file as shipped, eight calls in one pppd (soak).

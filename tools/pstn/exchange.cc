@@ -2,6 +2,7 @@
 // The pure simulator core: Hayes modems on lines plus the exchange that routes calls.
 #include "exchange.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
@@ -79,6 +80,7 @@ Exchange::Exchange(ExchangeConfig config, std::vector<LineSpec> lines) : config_
     m.name = std::move(spec.name);
     m.number = std::move(spec.number);
     m.faults = spec.faults;
+    m.signals = spec.signals;
     m.settings = defaultSettings(static_cast<unsigned>(config_.guardMs));
     modems_.push_back(std::move(m));
   }
@@ -136,6 +138,9 @@ Event Exchange::lineEvent(const char* name, std::size_t line) const {
 }
 
 std::vector<Action> Exchange::takeActions() {
+  // Signals follow from the state every entry point left behind; they go after its writes
+  // (NO CARRIER reaches the DTE before DCD falls).
+  for (std::size_t i = 0; i < modems_.size(); ++i) refreshSignals(i);
   std::vector<Action> out;
   out.swap(actions_);
   return out;
@@ -243,6 +248,12 @@ void Exchange::executeLine(std::size_t line, const std::string& text, Millis now
       }
       case AtCommand::Kind::SelectReg:
       case AtCommand::Kind::Ignored:
+        break;
+      case AtCommand::Kind::DcdMode:
+        m.settings.dcdMode = cmd.value;  // takes effect through refreshSignals
+        break;
+      case AtCommand::Kind::DtrMode:
+        m.settings.dtrMode = cmd.value;
         break;
       case AtCommand::Kind::Reset:
         if (m.callId) endCall(*m.callId, now, "atz", line, std::nullopt);
@@ -429,6 +440,11 @@ void Exchange::ring(Call& call, Millis now) {
   if (!call.calleeAttached) return;
   target.settings.regs[1] = static_cast<std::uint8_t>(call.rings > 255 ? 255 : call.rings);
   if (delivered) result(callee, ResultCode::Ring);
+  if (target.signals) {
+    // RI is on for the first half of each ring period, like a ring burst
+    target.ri = true;
+    target.riOffAt = now + std::max<Millis>(config_.ringIntervalMs / 2, 1);
+  }
   if (target.faults.answerAfter > 0) {
     if (call.rings >= target.faults.answerAfter) answer(call, now, "fault");
   } else if (target.settings.regs[0] > 0 && call.rings >= target.settings.regs[0]) {
@@ -452,6 +468,8 @@ void Exchange::answer(Call& call, Millis now, const char* how) {
     m.plusCount = 0;
     m.escapeAt.reset();
     m.swallowLf = false;
+    m.ri = false;
+    m.riOffAt.reset();
     if (m.faults.dropAfterMs > 0 && (drop == 0 || m.faults.dropAfterMs < drop)) {
       drop = m.faults.dropAfterMs;
     }
@@ -484,6 +502,8 @@ void Exchange::endCall(std::uint64_t id, Millis now, const std::string& cause,
     m.callId.reset();
     m.escapeAt.reset();
     m.swallowLf = false;
+    m.ri = false;
+    m.riOffAt.reset();
     const bool self = initiator && *initiator == side;
     const std::string sideCause = (initiator && !self) ? std::string("far-end") : cause;
     Event e = lineEvent("hangup", side);
@@ -518,7 +538,75 @@ void Exchange::carrierLoss(std::size_t line, std::uint64_t callId, Millis now) {
   e.add("reason", "carrier-loss").add("call", i64(callId));
   log(std::move(e));
   result(line, ResultCode::NoCarrier);
-  if (m.portOpen) m.vhangupAt = now + config_.hangupDelayMs;
+  // A line with signals tells its DTE by dropping DCD (&C1); a bare pty needs a vhangup.
+  if (m.portOpen && !m.signals) m.vhangupAt = now + config_.hangupDelayMs;
+}
+
+void Exchange::signalEvent(std::size_t line, const char* name, bool on, const char* by) {
+  Event e = lineEvent("signal", line);
+  e.add("signal", name).add("on", on).add("by", by);
+  log(std::move(e));
+}
+
+void Exchange::refreshSignals(std::size_t line) {
+  Modem& m = modems_[line];
+  if (!m.signals || !m.portOpen) return;
+  const bool carrier = m.state == ModemState::Online || m.state == ModemState::Escaped;
+  std::uint8_t want = kSigDsr | kSigCts;
+  if (m.ri) want |= kSigRi;
+  if (m.settings.dcdMode == 0 || carrier) want |= kSigDcd;
+  if (want == m.sentSignals) return;
+  static constexpr struct {
+    std::uint8_t bit;
+    const char* name;
+  } kNames[] = {{kSigDcd, "DCD"}, {kSigDsr, "DSR"}, {kSigCts, "CTS"}, {kSigRi, "RI"}};
+  for (const auto& n : kNames) {
+    if ((want ^ m.sentSignals) & n.bit) signalEvent(line, n.name, (want & n.bit) != 0, "modem");
+  }
+  m.sentSignals = want;
+  Action a;
+  a.kind = Action::Kind::Signals;
+  a.line = line;
+  a.signals = want;
+  actions_.push_back(std::move(a));
+}
+
+void Exchange::dteSignals(std::size_t line, bool dtr, bool rts, Millis now) {
+  tick(now);
+  Modem& m = modems_[line];
+  if (rts != m.rts) signalEvent(line, "RTS", rts, "dte");
+  m.rts = rts;
+  if (dtr == m.dtr) return;
+  signalEvent(line, "DTR", dtr, "dte");
+  m.dtr = dtr;
+  if (!dtr) dtrDrop(line, now);
+}
+
+void Exchange::dtrDrop(std::size_t line, Millis now) {
+  Modem& m = modems_[line];
+  const unsigned mode = m.settings.dtrMode;
+  {
+    Event e = lineEvent("dtr-drop", line);
+    e.add("state", toString(m.state)).add("mode", "&D" + std::to_string(mode));
+    log(std::move(e));
+  }
+  if (mode == 0) return;  // &D0: DTR is ignored
+  if (mode == 1) {
+    // &D1: like "+++": the call is held, the modem goes to command mode
+    if (m.state == ModemState::Online) {
+      m.escapeAt.reset();
+      m.plusCount = 0;
+      setState(line, ModemTrigger::Escape);
+      Event e = lineEvent("escape", line);
+      e.add("call", i64(m.callId.value_or(0))).add("by", "dtr");
+      log(std::move(e));
+      result(line, ResultCode::Ok);
+    }
+    return;
+  }
+  if (m.callId) endCall(*m.callId, now, "dtr-drop", line, std::nullopt);
+  setState(line, ModemTrigger::DtrDrop);
+  if (mode == 3) resetModem(line, "dtr-drop");
 }
 
 void Exchange::resetModem(std::size_t line, const char* reason) {
@@ -540,6 +628,7 @@ void Exchange::portOpened(std::size_t line, Millis now) {
   Modem& m = modems_[line];
   if (m.portOpen) return;
   m.portOpen = true;
+  m.sentSignals = 0;  // a freshly opened gsmtty reads all inputs off until told otherwise
   log(lineEvent("open", line));
 }
 
@@ -549,6 +638,11 @@ void Exchange::portClosed(std::size_t line, Millis now) {
   if (!m.portOpen) return;
   m.portOpen = false;
   m.vhangupAt.reset();
+  if (m.signals) {
+    // A real port closes without touching the modem: DTR fell before (HUPCL) or stays up.
+    log(lineEvent("close", line));
+    return;
+  }
   {
     Event e = lineEvent("dtr-drop", line);
     e.add("state", toString(m.state));
@@ -573,6 +667,7 @@ std::optional<Millis> Exchange::nextDeadline() const {
   for (const Modem& m : modems_) {
     consider(m.escapeAt);
     consider(m.vhangupAt);
+    consider(m.riOffAt);
   }
   return best;
 }
@@ -617,6 +712,11 @@ void Exchange::tick(Millis now) {
         e.add("call", i64(m.callId.value_or(0)));
         log(std::move(e));
         result(i, ResultCode::Ok);
+        break;
+      }
+      if (m.riOffAt && *m.riOffAt == at) {
+        m.riOffAt.reset();
+        m.ri = false;
         break;
       }
       if (m.vhangupAt && *m.vhangupAt == at) {

@@ -31,7 +31,14 @@ struct LineSpec {
   std::string name;    // symlink name, e.g. "mA"
   std::string number;  // phone number, digits 0-9 * # only
   Faults faults;
+  bool signals = false;  // the line has modem control lines (an n_gsm channel, not a bare pty)
 };
+
+// The modem's V.24 outputs towards the DTE (lines with signals only).
+inline constexpr std::uint8_t kSigDcd = 0x01;
+inline constexpr std::uint8_t kSigDsr = 0x02;
+inline constexpr std::uint8_t kSigCts = 0x04;
+inline constexpr std::uint8_t kSigRi = 0x08;
 
 struct ExchangeConfig {
   Millis ringIntervalMs = 2000;  // ring cadence
@@ -48,11 +55,13 @@ struct Action {
     Write,    // write data to the line's pty master
     Vhangup,  // carrier loss: TIOCVHANGUP on the line's slave
     Log,      // append the event to the event log
+    Signals,  // set the modem's outputs (kSig* in `signals`) on a line with signals
   };
   Kind kind = Kind::Write;
   std::size_t line = 0;
   std::string data;
   Event event;
+  std::uint8_t signals = 0;
 };
 
 class Exchange {
@@ -65,6 +74,8 @@ class Exchange {
   void portOpened(std::size_t line, Millis now);
   // The DTE closed its last slave fd: DTR drop, hang up and reset the modem.
   void portClosed(std::size_t line, Millis now);
+  // DTR/RTS from the DTE of a line with signals; a DTR drop acts per the modem's &D.
+  void dteSignals(std::size_t line, bool dtr, bool rts, Millis now);
   // Runs every timer due at or before now (rings, routing, escapes, drops, hangups).
   void tick(Millis now);
   // Earliest pending timer, if any.
@@ -81,6 +92,8 @@ class Exchange {
   const ModemSettings& settings(std::size_t line) const { return modems_.at(line).settings; }
   const Faults& faults(std::size_t line) const { return modems_.at(line).faults; }
   bool portOpen(std::size_t line) const { return modems_.at(line).portOpen; }
+  bool hasSignals(std::size_t line) const { return modems_.at(line).signals; }
+  std::uint8_t modemSignals(std::size_t line) const { return modems_.at(line).sentSignals; }
   std::optional<std::size_t> findLine(std::string_view nameOrNumber) const;
 
  private:
@@ -98,6 +111,12 @@ class Exchange {
     unsigned plusCount = 0;  // online: escape characters seen after a guard pause
     std::optional<Millis> escapeAt;
     std::optional<Millis> vhangupAt;
+    bool signals = false;          // a line with modem control lines
+    bool dtr = false;              // last DTR / RTS seen from the DTE
+    bool rts = false;
+    bool ri = false;               // RI is on (during a ring burst)
+    std::optional<Millis> riOffAt;
+    std::uint8_t sentSignals = 0;  // outputs the DTE has been told (kSig*)
   };
   struct Call {
     enum class Phase { Routing, Ringing, Connected };
@@ -131,6 +150,9 @@ class Exchange {
                std::optional<std::size_t> initiator, std::optional<ResultCode> callerResult);
   void carrierLoss(std::size_t line, std::uint64_t callId, Millis now);
   void resetModem(std::size_t line, const char* reason);
+  void dtrDrop(std::size_t line, Millis now);
+  void refreshSignals(std::size_t line);
+  void signalEvent(std::size_t line, const char* name, bool on, const char* by);
   std::optional<std::size_t> peerOf(std::size_t line) const;
 
   ExchangeConfig config_;

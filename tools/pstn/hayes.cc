@@ -139,7 +139,12 @@ ParsedLine parseCommandLine(std::string_view text) {
         if (overflow) return fail(line, "bad & argument");
         if (sub == 'F') {
           cmd.kind = AtCommand::Kind::Reset;
-        } else if (std::string_view("CDGKQSVWY").find(sub) != std::string_view::npos &&
+        } else if (sub == 'C' || sub == 'D') {
+          const unsigned max = sub == 'C' ? 1 : 3;
+          if (v.value_or(0) > max) return fail(line, std::string("bad &") + sub + " argument");
+          cmd.kind = sub == 'C' ? AtCommand::Kind::DcdMode : AtCommand::Kind::DtrMode;
+          cmd.value = v.value_or(0);
+        } else if (std::string_view("GKQSVWY").find(sub) != std::string_view::npos &&
                    sub != '\0') {
           cmd.text = std::string("&") + sub + (v ? std::to_string(*v) : "");
         } else {

@@ -24,7 +24,9 @@ struct AtCommand {
     SetReg,     // Sn=v
     QueryReg,   // Sn?
     SelectReg,  // Sn (accepted, no effect)
-    Ignored,    // X M L W I B P T N Y &C &D &K &W ... accepted without effect
+    DcdMode,    // &C0/&C1: DCD always on / DCD follows the carrier
+    DtrMode,    // &D0..&D3: DTR loss ignored / command mode / hang up / hang up and reset
+    Ignored,    // X M L W I B P T N Y &K &W ... accepted without effect
   };
   Kind kind = Kind::Ignored;
   unsigned value = 0;    // argument (E/H/Q/V/O) or register value (SetReg)
@@ -56,6 +58,8 @@ struct ModemSettings {
   bool verbose = true;
   bool quiet = false;
   unsigned guardMs = 1000;  // S12 (in 1/50 s on the wire)
+  unsigned dcdMode = 1;     // &C: 0 DCD always on, 1 DCD follows the carrier
+  unsigned dtrMode = 2;     // &D: what DTR loss does (0 ignore, 1 command mode, 2 hang up, 3 reset)
   std::uint8_t regs[256] = {};
 };
 ModemSettings defaultSettings(unsigned guardMs);

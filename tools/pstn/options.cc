@@ -111,7 +111,9 @@ std::optional<LineSpec> parseLineSpec(std::string_view spec, std::string& error)
       error = "empty fault in line spec '" + std::string(spec) + "'";
       return std::nullopt;
     }
-    if (!applyFaultWord(word, line.faults, error)) {
+    if (word == "signals") {
+      line.signals = true;  // not a fault: how the line is built
+    } else if (!applyFaultWord(word, line.faults, error)) {
       error = "line " + line.name + ": " + error;
       return std::nullopt;
     }
@@ -218,7 +220,9 @@ published as the symlink DIR/NAME; DIR/ready is written once all lines exist.
 
 Options:
   --dir DIR            where the line symlinks and the ready file go (default /run/pstn)
-  --line SPEC          a line: NAME=NUMBER[,FAULT...]; NUMBER is digits 0-9 * # (repeatable)
+  --line SPEC          a line: NAME=NUMBER[,signals][,FAULT...]; NUMBER is digits 0-9 * #
+                       (repeatable); `signals` gives the line modem control lines: the DTE
+                       opens /dev/gsmttyN (kernel n_gsm) instead of a bare pty
   --log FILE           append JSON event lines to FILE ('-' = standard output)
   --control PATH       listen for control commands on this Unix socket (mode 0600)
   --ring-interval MS   ring cadence in milliseconds (default 2000)

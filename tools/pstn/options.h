@@ -29,7 +29,7 @@ struct ParsedOptions {
 // Parses the simulator's arguments (without argv[0]).
 ParsedOptions parseOptions(const std::vector<std::string>& args);
 
-// "NAME=NUMBER[,busy][,noanswer][,nodialtone][,answer-after=N][,drop-after=SECONDS][,refuse=N]"
+// "NAME=NUMBER[,signals][,busy][,noanswer][,nodialtone][,answer-after=N][,drop-after=SECONDS][,refuse=N]"
 std::optional<LineSpec> parseLineSpec(std::string_view spec, std::string& error);
 
 // Applies one fault word ("busy", "answer-after=3", ...) to faults.

@@ -3,6 +3,8 @@
 #include "sim.h"
 
 #include <fcntl.h>
+#include <linux/gsmmux.h>
+#include <linux/tty.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
@@ -10,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -190,11 +193,14 @@ bool Simulator::setup() {
     // do that now so "nobody holds the slave" reads the same before and after first use.
     const int s = ::open(p.slavePath.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (s >= 0) ::close(s);
+    p.signals = exchange_.hasSignals(i);
+    if (p.signals && !setupMux(i)) return false;
+    const std::string& target = p.signals ? p.dtePath : p.slavePath;
     p.linkPath = options_.dir + "/" + exchange_.lineName(i);
     const std::string tmp = options_.dir + "/." + exchange_.lineName(i) + ".tmp" +
                             std::to_string(::getpid());
     ::unlink(tmp.c_str());
-    if (::symlink(p.slavePath.c_str(), tmp.c_str()) != 0 ||
+    if (::symlink(target.c_str(), tmp.c_str()) != 0 ||
         ::rename(tmp.c_str(), p.linkPath.c_str()) != 0) {
       warn(errnoText("cannot publish " + p.linkPath));
       ::unlink(tmp.c_str());
@@ -207,6 +213,8 @@ bool Simulator::setup() {
         .add("number", exchange_.lineNumber(i))
         .add("pty", p.slavePath)
         .add("link", p.linkPath)
+        .add("signals", p.signals)
+        .add("tty", target)
         .add("faults", describeFaults(exchange_.faults(i)));
     logEvent(e);
   }
@@ -246,7 +254,9 @@ bool Simulator::setup() {
   // All lines exist: publish readiness (atomically, so readers never see a partial file).
   std::string content = "pid " + std::to_string(::getpid()) + "\n";
   for (std::size_t i = 0; i < ports_.size(); ++i) {
-    content += exchange_.lineName(i) + " " + exchange_.lineNumber(i) + " " + ports_[i].slavePath + "\n";
+    const Port& p = ports_[i];
+    content += exchange_.lineName(i) + " " + exchange_.lineNumber(i) + " " +
+               (p.signals ? p.dtePath : p.slavePath) + "\n";
   }
   const std::string tmp = options_.dir + "/.ready.tmp" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -267,7 +277,8 @@ bool Simulator::setup() {
 
 void Simulator::cleanup() {
   for (Port& p : ports_) {
-    if (p.linked && readLink(p.linkPath) == p.slavePath) ::unlink(p.linkPath.c_str());
+    const std::string& target = p.signals ? p.dtePath : p.slavePath;
+    if (p.linked && readLink(p.linkPath) == target) ::unlink(p.linkPath.c_str());
     p.linked = false;
   }
   if (readyWritten_) ::unlink(readyPath_.c_str());
@@ -281,6 +292,11 @@ void Simulator::cleanup() {
     *fd = -1;
   }
   for (Port& p : ports_) {
+    // closing the mux's slave tears the mux down and hangs up its gsmtty
+    if (p.mux >= 0) ::close(p.mux);
+    p.mux = -1;
+    if (p.madeNode) ::unlink(p.dtePath.c_str());
+    p.madeNode = false;
     if (p.master >= 0) ::close(p.master);
     p.master = -1;
   }
@@ -303,6 +319,9 @@ void Simulator::apply() {
       case Action::Kind::Vhangup:
         vhangup(a.line);
         break;
+      case Action::Kind::Signals:
+        sendSignals(a.line, a.signals);
+        break;
     }
   }
   armCoreTimer();
@@ -311,13 +330,152 @@ void Simulator::apply() {
 void Simulator::writePort(std::size_t line, const std::string& data) {
   Port& p = ports_[line];
   if (!p.open) return;  // nobody listens: a modem does not talk to a DTE with DTR down
+  if (p.signals && !p.dteOpen) return;
   if (p.out.size() + data.size() > kMaxQueued) {
     warn("output queue of " + exchange_.lineName(line) + " full, dropping " +
          std::to_string(data.size()) + " bytes");
     return;
   }
+  if (p.signals) {
+    p.gsm.sendData(1, data);
+    sendMux(line);
+    return;
+  }
   p.out += data;
   flushPort(line);
+}
+
+// ---- lines with signals ------------------------------------------------------------------
+
+// Puts n_gsm on the slave as the initiator and brings its control channel up, so that the
+// DTE can open /dev/gsmttyN as soon as the ready file names it.
+bool Simulator::setupMux(std::size_t line) {
+  Port& p = ports_[line];
+  const std::string name = "line " + exchange_.lineName(line) + ": ";
+  p.mux = ::open(p.slavePath.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (p.mux < 0 || !makeRaw(p.mux)) {
+    warn(errnoText(name + "cannot open " + p.slavePath));
+    return false;
+  }
+  int disc = N_GSM0710;
+  if (::ioctl(p.mux, TIOCSETD, &disc) != 0) {
+    warn(errnoText(name + "signals need the n_gsm line discipline (modprobe n_gsm)"));
+    return false;
+  }
+  gsm_config c{};
+  if (::ioctl(p.mux, GSMIOC_GETCONF, &c) != 0) {
+    warn(errnoText(name + "GSMIOC_GETCONF"));
+    return false;
+  }
+  c.initiator = 1;
+  c.encapsulation = 0;  // basic option: modem status travels as MSC
+  c.adaption = 1;
+  c.i = 1;              // UIH frames
+  c.mru = kGsmMtu;
+  c.mtu = kGsmMtu;
+  if (::ioctl(p.mux, GSMIOC_SETCONF, &c) != 0) {
+    warn(errnoText(name + "GSMIOC_SETCONF"));
+    return false;
+  }
+  std::uint32_t first = 0;
+  if (::ioctl(p.mux, GSMIOC_GETFIRST, &first) != 0) {
+    warn(errnoText(name + "GSMIOC_GETFIRST"));
+    return false;
+  }
+  p.dtePath = "/dev/gsmtty" + std::to_string(first);
+  // The initiator sends SABM on DLCI 0 now; answer it before anyone may open the gsmtty.
+  const std::int64_t deadline = monotonicUs() + 3000000;
+  while (!p.gsm.isOpen(0)) {
+    if (monotonicUs() > deadline) {
+      warn(name + "the n_gsm mux did not open its control channel");
+      return false;
+    }
+    pollfd pfd{p.master, POLLIN, 0};
+    ::poll(&pfd, 1, 100);
+    char buf[512];
+    const ssize_t n = ::read(p.master, buf, sizeof buf);
+    if (n > 0) p.gsm.feed(std::string_view(buf, static_cast<std::size_t>(n)));
+    const std::string reply = p.gsm.takeOutput();
+    if (!writeAll(p.master, reply)) warn(errnoText(name + "mux write"));
+  }
+  // Without devtmpfs/udev nobody makes the node: make it from sysfs.
+  struct stat st {};
+  if (::stat(p.dtePath.c_str(), &st) != 0) {
+    const std::string sys = "/sys/class/tty/gsmtty" + std::to_string(first) + "/dev";
+    unsigned major = 0, minor = 0;
+    FILE* f = std::fopen(sys.c_str(), "re");
+    const bool got = f && std::fscanf(f, "%u:%u", &major, &minor) == 2;
+    if (f) std::fclose(f);
+    if (!got || ::mknod(p.dtePath.c_str(), S_IFCHR | 0660, makedev(major, minor)) != 0) {
+      warn(errnoText(name + "cannot make " + p.dtePath));
+      return false;
+    }
+    p.madeNode = true;
+  }
+  p.open = true;  // the master stays in the epoll set: the DTE's open/close come as frames
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = tag(kMaster, line);
+  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, p.master, &ev) != 0) {
+    warn(errnoText(name + "epoll_ctl"));
+    return false;
+  }
+  Event e;
+  e.name = "mux";
+  e.add("line", exchange_.lineName(line))
+      .add("number", exchange_.lineNumber(line))
+      .add("tty", p.dtePath)
+      .add("mtu", static_cast<std::int64_t>(kGsmMtu));
+  logEvent(e);
+  return true;
+}
+
+void Simulator::muxInput(std::size_t line, std::string_view bytes) {
+  Port& p = ports_[line];
+  const Millis now = nowMs();
+  for (const GsmEvent& ev : p.gsm.feed(bytes)) {
+    if (ev.dlci != 1) continue;  // the DTE's device is the mux's first channel
+    switch (ev.kind) {
+      case GsmEvent::Kind::Open:
+        p.dteOpen = true;
+        exchange_.portOpened(line, now);
+        break;
+      case GsmEvent::Kind::Close:
+        p.dteOpen = false;
+        exchange_.portClosed(line, now);
+        break;
+      case GsmEvent::Kind::Data:
+        exchange_.input(line, ev.data, now);
+        break;
+      case GsmEvent::Kind::Modem:
+        exchange_.dteSignals(line, (ev.bits & kMdmRtc) != 0, (ev.bits & kMdmRtr) != 0, now);
+        break;
+      case GsmEvent::Kind::Mux:
+        break;
+    }
+  }
+  sendMux(line);  // link-level answers first (the DTE's ioctl waits for its MSC answer)
+  apply();
+}
+
+void Simulator::sendMux(std::size_t line) {
+  Port& p = ports_[line];
+  std::string frames = p.gsm.takeOutput();
+  if (frames.empty()) return;
+  p.out += frames;
+  flushPort(line);
+}
+
+void Simulator::sendSignals(std::size_t line, std::uint8_t signals) {
+  Port& p = ports_[line];
+  if (!p.signals || !p.dteOpen) return;
+  std::uint8_t bits = 0;
+  if (signals & kSigDsr) bits |= kMdmRtc;
+  if (signals & kSigCts) bits |= kMdmRtr;  // without RTR the DTE's n_gsm stops sending
+  if (signals & kSigRi) bits |= kMdmIc;
+  if (signals & kSigDcd) bits |= kMdmDv;
+  p.gsm.sendModemStatus(1, bits);
+  sendMux(line);
 }
 
 void Simulator::flushPort(std::size_t line) {
@@ -410,8 +568,13 @@ void Simulator::readPort(std::size_t line, bool& closed) {
   for (int rounds = 0; rounds < 64; ++rounds) {
     const ssize_t n = ::read(p.master, buf, sizeof buf);
     if (n > 0) {
-      exchange_.input(line, std::string_view(buf, static_cast<std::size_t>(n)), nowMs());
-      apply();
+      const std::string_view bytes(buf, static_cast<std::size_t>(n));
+      if (p.signals) {
+        muxInput(line, bytes);
+      } else {
+        exchange_.input(line, bytes, nowMs());
+        apply();
+      }
       continue;
     }
     if (n < 0 && errno == EINTR) continue;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "exchange.h"
+#include "gsm.h"
 #include "options.h"
 
 namespace mscb::pstn {
@@ -28,7 +29,16 @@ class Simulator {
     bool linked = false;
     bool open = false;      // a DTE holds the slave; the master is in the epoll set
     std::string out;        // bytes waiting for the master to accept them
+    // Lines with signals: the slave carries the n_gsm line discipline (we hold it open) and
+    // the DTE opens dtePath, the mux's first channel; the master speaks 27.010 with gsm.
+    bool signals = false;
+    int mux = -1;
+    std::string dtePath;  // /dev/gsmttyN
+    bool madeNode = false;
+    bool dteOpen = false;  // DLCI 1 is open (the DTE holds its gsmtty)
+    GsmResponder gsm{kGsmMtu};
   };
+  static constexpr std::size_t kGsmMtu = 512;
 
   bool setup();
   void cleanup();
@@ -52,6 +62,10 @@ class Simulator {
   void acceptControl();
   void handleControl(int fd);
   bool makeRaw(int fd);
+  bool setupMux(std::size_t line);
+  void muxInput(std::size_t line, std::string_view bytes);
+  void sendMux(std::size_t line);
+  void sendSignals(std::size_t line, std::uint8_t signals);
 
   SimOptions options_;
   Exchange exchange_;

@@ -15,6 +15,12 @@ CLI_NUMBER=5551234
 SRV_IP=10.66.0.1
 CLI_IP=10.66.0.2
 HELPER_SOCKET=/run/mscb/helper.sock
+# PSTN_SIGNALS=1 gives both lines modem control lines (pstn-sim `signals`: n_gsm channels,
+# /dev/gsmttyN); LINE_OPTS is how both pppds treat the line ("modem crtscts" on such lines);
+# HELPER_HANGUP is the helper's hang-up method (dtr needs signals).
+PSTN_SIGNALS=${PSTN_SIGNALS:-0}
+LINE_OPTS=${LINE_OPTS:-local nocrtscts}
+HELPER_HANGUP=${HELPER_HANGUP:-escape}
 # LAB_WRAP=$MSCB_SRC/tests/lab/lib/stamp puts wall-clock times on every pppd and helper log line.
 LAB_WRAP=${LAB_WRAP:-}
 
@@ -22,7 +28,13 @@ LAB_WRAP=${LAB_WRAP:-}
 # sets SRV_TTY / CLI_TTY to their /dev/pts paths (pppd sends the line name to the helper,
 # which only accepts /dev paths).
 start_pstn() {
-    start_bg pstn 900 "$PSTN" --dir /run/pstn --line "mA=$SRV_NUMBER" --line "mB=$CLI_NUMBER$1" \
+    local sig=""
+    if [ "$PSTN_SIGNALS" = 1 ]; then
+        # n_gsm is a module of the guest kernel; the root is read-only but modprobe reads it fine
+        modprobe n_gsm || { fail "modprobe n_gsm"; lab_finish; }
+        sig=,signals
+    fi
+    start_bg pstn 900 "$PSTN" --dir /run/pstn --line "mA=$SRV_NUMBER$sig" --line "mB=$CLI_NUMBER$sig$1" \
         --log "$MSCB_RESULTS/pstn.jsonl" --control /run/pstn/control \
         --ring-interval 500 --guard-time 300
     local pid
@@ -39,8 +51,8 @@ lab_users() {
     (umask 077; printf '%s\n' "$1" >/etc/ppp/mscb-users)
 }
 
-# write_helper_conf [KEY=VALUE...]: /run/mscb-lab/helper.conf for modem mA (+++ATH hang-up: a pty
-# has no DTR), attempts/backoff/reset-lead 2 unless given; a copy goes to the results.
+# write_helper_conf [KEY=VALUE...]: /run/mscb-lab/helper.conf for modem mA (hangup $HELPER_HANGUP:
+# escape by default, a pty has no DTR), attempts/backoff/reset-lead 2 unless given; a copy to the results.
 write_helper_conf() {
     local kv key
     declare -A cfg=([attempts]=2 [backoff]=2 [reset-lead]=2)
@@ -55,7 +67,7 @@ write_helper_conf() {
         echo
         echo "[modem mA]"
         echo "device = $SRV_TTY"
-        echo "hangup = escape"
+        echo "hangup = $HELPER_HANGUP"
         echo "dial-prefix = T"
      } >/run/mscb-lab/helper.conf)
     cp /run/mscb-lab/helper.conf "$MSCB_RESULTS/helper.conf"
@@ -90,7 +102,7 @@ start_server() {
     local record=()
     [ "${SRV_RECORD:-1}" = 1 ] && record=(record "$MSCB_RESULTS/srv.record")
     start_bg pppd-srv 240 ip netns exec srv $LAB_WRAP pppd "$SRV_TTY" 115200 nodetach debug logfd 2 \
-        local nocrtscts lcp-restart 1 nodefaultroute connect "$SRV_ANSWER" \
+        $LINE_OPTS lcp-restart 1 nodefaultroute connect "$SRV_ANSWER" \
         auth require-chap name srv "$SRV_IP:$CLI_IP" "${record[@]}" \
         plugin "$PLUGIN" mscb mscb-helper-socket "$HELPER_SOCKET" mscb-delay-min 5 "$@"
     wait_log pppd-srv.log 'send \(ATS0=0' 10 >/dev/null || wait_log pppd-srv.log 'ATS0=0' 10 >/dev/null
@@ -100,7 +112,7 @@ start_server() {
 start_caller() {
     local name=$1; shift
     start_bg "$name" 180 ip netns exec cli $LAB_WRAP pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
-        local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
+        $LINE_OPTS lcp-restart 1 nodefaultroute noipdefault \
         connect "/usr/sbin/chat -v -s TIMEOUT 30 '' ATZ OK ATDT$SRV_NUMBER CONNECT '\\c'" \
         noauth user cli remotename srv "$@"
 }

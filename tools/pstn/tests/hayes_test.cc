@@ -49,6 +49,9 @@ const CommandRow kCommandTable[] = {
     {"ATX4M0L0W1I\r", kOk},
     {"ATI3 B0 N1 Y0 P T\r", kOk},
     {"AT&C1&D2&K3&W\r", kOk},
+    {"AT&C0&D0&D1&D3\r", kOk},
+    {"AT&C2\r", kError},
+    {"AT&D4\r", kError},
     {"ATH\r", kOk},
     {"ATH0\r", kOk},
     {"ATH1\r", kOk},
@@ -133,7 +136,8 @@ TEST(Parser, MultipleCommandsOnOneLine) {
   EXPECT_EQ(p.commands[2].value, 3u);
   EXPECT_EQ(p.commands[3].kind, AtCommand::Kind::QueryReg);
   EXPECT_EQ(p.commands[3].reg, 12u);
-  EXPECT_EQ(p.commands[4].kind, AtCommand::Kind::Ignored);
+  EXPECT_EQ(p.commands[4].kind, AtCommand::Kind::DtrMode);
+  EXPECT_EQ(p.commands[4].value, 2u);
 }
 
 TEST(Transition, TableCoversCallLifecycle) {

@@ -90,3 +90,24 @@ TEST(Options, HelpNeedsNoLines) {
 
 }  // namespace
 }  // namespace mscb::pstn
+
+namespace mscb::pstn {
+namespace {
+
+TEST(Options, SignalsIsALineWordNotAFault) {
+  std::string error;
+  auto l = parseLineSpec("mA=5550001,signals,busy", error);
+  ASSERT_TRUE(l) << error;
+  EXPECT_TRUE(l->signals);
+  EXPECT_TRUE(l->faults.busy);
+  EXPECT_EQ(describeFaults(l->faults), "busy");
+  auto plain = parseLineSpec("mB=5551234", error);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->signals);
+  EXPECT_FALSE(parseLineSpec("mA=5550001,signal", error));
+  EXPECT_NE(error.find("unknown fault 'signal'"), std::string::npos) << error;
+  EXPECT_FALSE(parseLineSpec("mA=5550001,signals=1", error));
+}
+
+}  // namespace
+}  // namespace mscb::pstn

@@ -33,6 +33,7 @@ struct Rig {
       if (a.kind == Action::Kind::Write) out[a.line] += a.data;
       if (a.kind == Action::Kind::Vhangup) vhangups.push_back(a.line);
       if (a.kind == Action::Kind::Log) events.push_back(a.event);
+      if (a.kind == Action::Kind::Signals) signals.emplace_back(a.line, a.signals);
     }
   }
   void open(std::size_t l) {
@@ -41,6 +42,10 @@ struct Rig {
   }
   void close(std::size_t l) {
     ex.portClosed(l, now);
+    pump();
+  }
+  void dte(std::size_t l, bool dtr, bool rts = true) {
+    ex.dteSignals(l, dtr, rts, now);
     pump();
   }
   void type(std::size_t l, std::string_view s) {
@@ -80,6 +85,7 @@ struct Rig {
 
   Exchange ex;
   std::vector<std::string> out;
+  std::vector<std::pair<std::size_t, std::uint8_t>> signals;  // Signals actions
   std::vector<Event> events;
   std::vector<std::size_t> vhangups;
   Millis now = 100000;
