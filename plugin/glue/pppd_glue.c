@@ -113,7 +113,7 @@ static char *connector_command;
 static fsm cbcp_stub_fsm; /* only unit and protocol are used, by fsm_sdata */
 
 /* ---- holding the NCPs back during the exchange (protocol-table path, doc §8) ----
- * Without CBCP, network_phase goes straight on to start_networks (auth.c:935-952 (2.5.2)).
+ * Without CBCP, network_phase goes straight on to start_networks (auth.c:935-954 (2.5.2)).
  * Every open of an entry below 0xc000 (IPCP, IPv6CP, CCP) goes through a wrapper: while the
  * exchange runs it is only noted (pppd counts it open, so continue_networks does not close the
  * link for "No network protocols running"), and replayed when the caller chose no callback. */
@@ -580,7 +580,7 @@ static void on_auth_up(void *arg, int unused)
 	(void)unused;
 	verdict = mscb_core_auth_up(peer_name(), line_name(), lcp_hisoptions[0].neg_cbcp, (int)getpid());
 	if (hook_path == MSCB_HOOKS_PROTOCOL_TABLE) {
-		/* network_phase calls start_networks right after this notifier (auth.c:935-952
+		/* network_phase calls start_networks right after this notifier (auth.c:935-954
 		 * (2.5.2), the CBCP block compiled out): hold its opens, start CBCP when it enters
 		 * PHASE_NETWORK. Set both ways, as below. */
 		ncp_held = 0;
@@ -615,7 +615,7 @@ static void on_phase_change(void *arg, int new_phase)
 		/* After link_started: it may still replace the connector command. */
 		return_call_prepared = 0;
 	}
-	/* Protocol-table path: start_networks entered PHASE_NETWORK (auth.c:977 (2.5.2)) before
+	/* Protocol-table path: start_networks entered PHASE_NETWORK (auth.c:964 (2.5.2)) before
 	 * any NCP open, which the hold now catches. This is where stock pppd would have called
 	 * cbcp_protent.open. A close from here (a refused caller) ends the link synchronously;
 	 * lowerdown turns the hold to "drop" so start_networks' opens that follow do nothing. */
@@ -718,7 +718,7 @@ static void cbcp_check_options(void)
 		cbcp_slot->printpkt = cbcp_printpkt;
 		cbcp_slot->enabled_flag = 1;
 	} else {
-		mscb_protent.enabled_flag = 1; /* get_input dispatches 0xc029 to it (main.c:1196) */
+		mscb_protent.enabled_flag = 1; /* get_input dispatches 0xc029 to it (main.c:1196 (2.5.2)) */
 		wrap_ncp_opens();
 	}
 
