@@ -18,6 +18,7 @@
 #include "mscb/core/cbcp_codec.hpp"
 #include "mscb/core/cbcp_server.hpp"
 #include "mscb/core/lcp_callback_option.hpp"
+#include "mscb/core/pppd_hooks.hpp"
 #include "mscb/core/radius_policy.hpp"
 #include "mscb/dial_number.hpp"
 #include "mscb/helper_message.hpp"
@@ -549,6 +550,35 @@ int mscb_core_configure(const mscb_host_ops* ops, const mscb_settings* settings,
     }, [&] {
         mscb::glue::copyError("internal error while configuring", err, errlen);
         return -1;
+    });
+}
+
+int mscb_core_choose_hooks(const struct mscb_pppd_facts* facts, const char* pppd_version, char* text,
+                           size_t textlen) {
+    return guarded("choose_hooks", [&] {
+        if (!facts) return static_cast<int>(MSCB_HOOKS_NONE);
+        mscb::core::PppdFacts f;
+        f.cbcpProtent = facts->cbcp_protent != 0;
+        f.protocolTable = facts->protocol_table != 0;
+        f.spareEcpEntry = facts->spare_ecp_entry != 0;
+        f.ncpOpensFit = facts->ncp_opens_fit != 0;
+        f.startNetworks = facts->start_networks != 0;
+        f.callbackScript = facts->callback_script != 0;
+        f.doCallback = facts->do_callback != 0;
+        f.doingCallback = facts->doing_callback != 0;
+        f.persist = facts->persist != 0;
+        const auto choice = mscb::core::choosePppdHooks(f, pppd_version ? pppd_version : "?");
+        using mscb::core::HookPath;
+        mscb::glue::copyError(choice.path == HookPath::None ? choice.missing : choice.logLine, text, textlen);
+        switch (choice.path) {
+        case HookPath::CbcpSlot: return static_cast<int>(MSCB_HOOKS_CBCP_SLOT);
+        case HookPath::ProtocolTable: return static_cast<int>(MSCB_HOOKS_PROTOCOL_TABLE);
+        case HookPath::None: break;
+        }
+        return static_cast<int>(MSCB_HOOKS_NONE);
+    }, [&] {
+        mscb::glue::copyError("internal error while looking at this pppd", text, textlen);
+        return static_cast<int>(MSCB_HOOKS_NONE);
     });
 }
 

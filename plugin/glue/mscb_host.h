@@ -62,6 +62,30 @@ enum mscb_auth_verdict {
 	MSCB_REFUSE = 2    /* enter the callback phase only to close the link (reason logged) */
 };
 
+/* What plugin_init found in the running pppd (1 = there), for mscb_core_choose_hooks. */
+struct mscb_pppd_facts {
+	int cbcp_protent;    /* pppd built with CBCP */
+	int protocol_table;  /* protocols[] */
+	int spare_ecp_entry; /* an ECP entry in it with no input and no open (pppd's stub) */
+	int ncp_opens_fit;   /* the table's NCP opens fit the glue's wrappers */
+	int start_networks;
+	int callback_script;
+	int do_callback;
+	int doing_callback;
+	int persist;
+};
+
+/* How mscb hooks this pppd (doc/pppd-hooks.md §1, §8). */
+enum mscb_hook_path {
+	MSCB_HOOKS_NONE = 0,          /* cannot serve this pppd: `text` names what is missing */
+	MSCB_HOOKS_CBCP_SLOT = 1,     /* CBCP compiled in: take over cbcp_protent */
+	MSCB_HOOKS_PROTOCOL_TABLE = 2 /* CBCP compiled out: an entry in protocols[], NCPs held */
+};
+
+/* Decides the hook path; `text` gets the line to log, or (NONE) the refusal sentence. */
+int mscb_core_choose_hooks(const struct mscb_pppd_facts *facts, const char *pppd_version, char *text,
+			   size_t textlen);
+
 /* Parse-time checks for option values: 0 = fine, else `err` says why. Syntax only: numbers
  * meet the number rules (mscb-number-*) in mscb_core_configure, once every option is in. */
 int mscb_core_check_policy(const char *spec, char *err, size_t errlen);

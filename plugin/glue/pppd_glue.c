@@ -2,8 +2,11 @@
 /*
  * pppd_glue.c - the only file of mscb that includes pppd's headers (they do not compile as
  * C++). It registers the mscb-* options, wraps LCP's reqci so the caller's Callback option
- * (op 6) is Acked, takes over the CBCP protent slot in place, and forwards every pppd event
- * to the C++ core through mscb_host.h. Built once per pppd version (2.5.x and 2.4.9).
+ * (op 6) is Acked, and forwards every pppd event to the C++ core through mscb_host.h.
+ * CBCP reaches it one of two ways, chosen at load time (doc/pppd-hooks.md §1, §8): a pppd
+ * built with CBCP has its CBCP protent slot taken over in place; one built without has an
+ * entry of pppd's protocol table carry 0xc029 while the NCP opens are held back.
+ * Built once per pppd version (2.5.x and 2.4.9).
  * References are to the pppd sources, file:line (version), as in doc/pppd-hooks.md.
  */
 #define _GNU_SOURCE
@@ -18,9 +21,6 @@
 #include <pppd/fsm.h>
 #include <pppd/lcp.h>
 #include <pppd/options.h>
-#if !PPP_WITH_CBCP
-#error "pppd was configured without --enable-cbcp: it has no CBCP slot for mscb"
-#endif
 #define MSCB_PPPD_VERSION PPPD_VERSION
 #else
 #include "pppd.h"
@@ -33,6 +33,8 @@
 #include "mscb_host.h"
 
 #define PPP_CBCP_PROTOCOL 0xc029
+#define MSCB_PPP_ECP 0x8053 /* PPP_ECP, pppd.h / ppp_defs.h */
+#define MSCB_PPP_CCP 0x80fd /* PPP_CCP */
 #define MSCB_CALLBACK_DIALOUT 2 /* CALLBACK_DIALOUT, pppd-private.h:145 (2.5.2), pppd.h:275 (2.4.9) */
 
 #define MSCB_EXPORT __attribute__((visibility("default")))
@@ -80,8 +82,15 @@ static int opt_delay_min = 5;
 static int opt_delay_max = 60;
 
 /* ---- pppd symbols looked up at run time: private in 2.5, or absent without CBCP ---- */
+static int hook_path; /* enum mscb_hook_path, chosen in plugin_init */
+static char hook_line[400];
 static struct protent *cbcp_slot;
 static struct protent cbcp_saved;
+/* The protocol-table path (no CBCP compiled in, doc/pppd-hooks.md §8). */
+static struct protent **protocol_table;
+static int ecp_index = -1;            /* the ECP stub's entry, which mscb_protent takes */
+static struct protent *ecp_entry;     /* what was there, put back when mscb is off or at exit */
+static struct protent mscb_protent;
 static char **callback_script_p;
 static int *do_callback_p;
 static int *doing_callback_p;
@@ -102,6 +111,84 @@ static char close_reason[160]; /* lcp_close keeps the pointer: fsm.c term_reason
 static char *connector_command;
 
 static fsm cbcp_stub_fsm; /* only unit and protocol are used, by fsm_sdata */
+
+/* ---- holding the NCPs back during the exchange (protocol-table path, doc §8) ----
+ * Without CBCP, network_phase goes straight on to start_networks (auth.c:935-954 (2.5.2)).
+ * Every open of an entry below 0xc000 (IPCP, IPv6CP, CCP) goes through a wrapper: while the
+ * exchange runs it is only noted (pppd counts it open, so continue_networks does not close the
+ * link for "No network protocols running"), and replayed when the caller chose no callback. */
+#define MSCB_MAX_NCPS 8
+enum { HOLD_OFF, HOLD_ON, HOLD_DROP /* link went down mid-exchange: forget, do not replay */ };
+static int ncp_hold = HOLD_OFF;
+static unsigned ncp_held;             /* bit i: ncp_entry[i]'s open was asked for */
+static int ncp_count;
+static struct protent *ncp_entry[MSCB_MAX_NCPS];
+static void (*ncp_open_saved[MSCB_MAX_NCPS])(int);
+static int open_pending;              /* auth-up asked for CBCP: open it when PHASE_NETWORK begins */
+
+static void held_open(int slot, int unit)
+{
+	if (ncp_hold == HOLD_OFF) {
+		ncp_open_saved[slot](unit);
+		return;
+	}
+	if (ncp_hold == HOLD_ON) {
+		ncp_held |= 1u << slot;
+		dbglog("mscb: %s held until the callback exchange ends", ncp_entry[slot]->name);
+	}
+}
+
+#define MSCB_NCP_OPEN(n) static void ncp_open_##n(int unit) { held_open(n, unit); }
+MSCB_NCP_OPEN(0) MSCB_NCP_OPEN(1) MSCB_NCP_OPEN(2) MSCB_NCP_OPEN(3)
+MSCB_NCP_OPEN(4) MSCB_NCP_OPEN(5) MSCB_NCP_OPEN(6) MSCB_NCP_OPEN(7)
+static void (*const ncp_open_wrapper[MSCB_MAX_NCPS])(int) = {
+	ncp_open_0, ncp_open_1, ncp_open_2, ncp_open_3, ncp_open_4, ncp_open_5, ncp_open_6, ncp_open_7,
+};
+
+static int is_held_protocol(const struct protent *p)
+{
+	return p != &mscb_protent && p->protocol < 0xc000 && p->open != NULL;
+}
+
+static void wrap_ncp_opens(void)
+{
+	struct protent *p;
+	int i;
+	ncp_count = 0;
+	for (i = 0; (p = protocol_table[i]) != NULL && ncp_count < MSCB_MAX_NCPS; ++i) {
+		if (!is_held_protocol(p))
+			continue;
+		ncp_entry[ncp_count] = p;
+		ncp_open_saved[ncp_count] = p->open;
+		p->open = ncp_open_wrapper[ncp_count];
+		++ncp_count;
+	}
+}
+
+static void unwrap_ncp_opens(void)
+{
+	int i;
+	for (i = 0; i < ncp_count; ++i)
+		if (ncp_entry[i]->open == ncp_open_wrapper[i])
+			ncp_entry[i]->open = ncp_open_saved[i];
+	ncp_count = 0;
+}
+
+/* "No callback": open what start_networks asked for, in its order (CCP and ECP first,
+ * auth.c:983 (2.5.2), then the rest in table order, auth.c:1006). */
+static void release_ncps(void)
+{
+	unsigned held = ncp_held;
+	int pass, i;
+	ncp_hold = HOLD_OFF;
+	ncp_held = 0;
+	for (pass = 0; pass < 2; ++pass)
+		for (i = 0; i < ncp_count; ++i) {
+			int early = ncp_entry[i]->protocol == MSCB_PPP_CCP || ncp_entry[i]->protocol == MSCB_PPP_ECP;
+			if ((held & (1u << i)) && early == (pass == 0))
+				ncp_open_saved[i](0);
+		}
+}
 
 static void set_string_option(char **slot, const char *value)
 {
@@ -251,7 +338,10 @@ static void host_arm_timer(long ms)
 
 static void host_start_networks(void)
 {
-	start_networks_p(0);
+	if (hook_path == MSCB_HOOKS_PROTOCOL_TABLE)
+		release_ncps(); /* pppd already ran start_networks: only its opens were held */
+	else
+		start_networks_p(0);
 }
 
 /* A close asked for while LCP takes the upper layers down (lcp_down -> link_down -> our
@@ -400,6 +490,13 @@ static void cbcp_lowerup(int unit)
 static void cbcp_lowerdown(int unit)
 {
 	(void)unit;
+	/* The exchange is over with this link: held opens are forgotten (upper_layers_down closes
+	 * the NCPs and zeroes pppd's count, auth.c:801-810 (2.5.2)), later ones dropped until the
+	 * next auth-up decides again. */
+	if (ncp_hold == HOLD_ON)
+		ncp_hold = HOLD_DROP;
+	ncp_held = 0;
+	open_pending = 0;
 	in_lowerdown = 1;
 	mscb_core_link_down();
 	in_lowerdown = 0;
@@ -482,6 +579,15 @@ static void on_auth_up(void *arg, int unused)
 	(void)arg;
 	(void)unused;
 	verdict = mscb_core_auth_up(peer_name(), line_name(), lcp_hisoptions[0].neg_cbcp, (int)getpid());
+	if (hook_path == MSCB_HOOKS_PROTOCOL_TABLE) {
+		/* network_phase calls start_networks right after this notifier (auth.c:935-954
+		 * (2.5.2), the CBCP block compiled out): hold its opens, start CBCP when it enters
+		 * PHASE_NETWORK. Set both ways, as below. */
+		ncp_held = 0;
+		ncp_hold = verdict != MSCB_STOCK ? HOLD_ON : HOLD_OFF;
+		open_pending = verdict != MSCB_STOCK;
+		return;
+	}
 	/* network_phase tests go->neg_cbcp after this notifier (auth.c:926-939 (2.5.2)): set, it
 	 * enters PHASE_CALLBACK and calls cbcp_protent.open, where we run CBCP or close. Set both
 	 * ways: an EAP re-challenge (eap-interval) comes through network_phase again, and once CBCP
@@ -502,9 +608,20 @@ static void on_phase_change(void *arg, int new_phase)
 		}
 		cancel_deferred_close();
 		callback_agreed = 0;
+		ncp_hold = HOLD_OFF;
+		ncp_held = 0;
+		open_pending = 0;
 		mscb_core_link_started(is_return_call);
 		/* After link_started: it may still replace the connector command. */
 		return_call_prepared = 0;
+	}
+	/* Protocol-table path: start_networks entered PHASE_NETWORK (auth.c:964 (2.5.2)) before
+	 * any NCP open, which the hold now catches. This is where stock pppd would have called
+	 * cbcp_protent.open. A close from here (a refused caller) ends the link synchronously;
+	 * lowerdown turns the hold to "drop" so start_networks' opens that follow do nothing. */
+	if (new_phase == PHASE_NETWORK && open_pending) {
+		open_pending = 0;
+		mscb_core_open();
 	}
 	/* link_terminated (auth.c (2.5.2 and 2.4.9)): the call is over, hang-up or not. */
 	if (new_phase == PHASE_DISCONNECT)
@@ -523,6 +640,9 @@ static void on_exit_notify(void *arg, int unused)
 		lcp_fsm[0].callbacks = lcp_callbacks_saved;
 	if (cbcp_slot)
 		*cbcp_slot = cbcp_saved;
+	if (ecp_index >= 0 && protocol_table[ecp_index] == &mscb_protent)
+		protocol_table[ecp_index] = ecp_entry;
+	unwrap_ncp_opens();
 	if (radius_hook_slot && *radius_hook_slot == on_radius_attributes)
 		*radius_hook_slot = radius_hook_next;
 }
@@ -549,10 +669,16 @@ static void cbcp_check_options(void)
 	struct mscb_settings settings;
 	char err[320];
 
-	if (cbcp_saved.check_options)
+	if (hook_path == MSCB_HOOKS_CBCP_SLOT && cbcp_saved.check_options)
 		cbcp_saved.check_options();
+	if (hook_path == MSCB_HOOKS_PROTOCOL_TABLE && ecp_entry->check_options)
+		ecp_entry->check_options();
 	if (!opt_enabled) {
-		*cbcp_slot = cbcp_saved;
+		/* mscb off: pppd exactly as it was. */
+		if (hook_path == MSCB_HOOKS_CBCP_SLOT)
+			*cbcp_slot = cbcp_saved;
+		else
+			protocol_table[ecp_index] = ecp_entry;
 		return;
 	}
 	if (lcp_wantoptions[0].neg_cbcp) {
@@ -583,13 +709,18 @@ static void cbcp_check_options(void)
 		exit(EXIT_OPTION_ERROR);
 	}
 
-	cbcp_slot->input = cbcp_input;
-	cbcp_slot->protrej = cbcp_protrej;
-	cbcp_slot->lowerup = cbcp_lowerup;
-	cbcp_slot->lowerdown = cbcp_lowerdown;
-	cbcp_slot->open = cbcp_open;
-	cbcp_slot->printpkt = cbcp_printpkt;
-	cbcp_slot->enabled_flag = 1;
+	if (hook_path == MSCB_HOOKS_CBCP_SLOT) {
+		cbcp_slot->input = cbcp_input;
+		cbcp_slot->protrej = cbcp_protrej;
+		cbcp_slot->lowerup = cbcp_lowerup;
+		cbcp_slot->lowerdown = cbcp_lowerdown;
+		cbcp_slot->open = cbcp_open;
+		cbcp_slot->printpkt = cbcp_printpkt;
+		cbcp_slot->enabled_flag = 1;
+	} else {
+		mscb_protent.enabled_flag = 1; /* get_input dispatches 0xc029 to it (main.c:1196 (2.5.2)) */
+		wrap_ncp_opens();
+	}
 
 	lcp_callbacks_copy = *lcp_fsm[0].callbacks;
 	lcp_callbacks_saved = lcp_fsm[0].callbacks;
@@ -597,30 +728,93 @@ static void cbcp_check_options(void)
 	lcp_fsm[0].callbacks = &lcp_callbacks_copy;
 
 	add_notifiers();
-	info("mscb: answering Microsoft Callback requests (pppd %s)", MSCB_PPPD_VERSION);
+	/* The one line that says how this pppd is hooked (doc/pppd-hooks.md §1). */
+	info("mscb: answering Microsoft Callback requests; %s", hook_line);
 }
 
-static void *lookup(const char *symbol)
+/* The ECP entry of pppd's protocol table, if it is pppd's stub: ECP has never been implemented
+ * (ecp.c: no input, no open; its only option, noecp, clears its enabled_flag), so nothing
+ * reaches it and 0xc029 can ride in its place (doc/pppd-hooks.md §8). */
+static int find_spare_ecp_entry(void)
 {
-	void *address = dlsym(RTLD_DEFAULT, symbol);
-	if (!address)
-		fatal("mscb: this pppd has no '%s'; mscb needs pppd %s built with CBCP support",
-		      symbol, MSCB_PPPD_VERSION);
-	return address;
+	struct protent *p;
+	int i;
+	for (i = 0; (p = protocol_table[i]) != NULL; ++i)
+		if (p->protocol == MSCB_PPP_ECP && p->input == NULL && p->open == NULL &&
+		    p->datainput == NULL && !p->enabled_flag)
+			return i;
+	return -1;
+}
+
+static int count_held_protocols(void)
+{
+	struct protent *p;
+	int i, n = 0;
+	for (i = 0; (p = protocol_table[i]) != NULL; ++i)
+		n += p->protocol < 0xc000 && p->open != NULL;
+	return n;
+}
+
+/* The protocol-table path's entry, in the ECP stub's place from plugin_init on: it keeps ECP's
+ * options (so `noecp` still parses; it writes ecp_protent itself) and is enabled only once
+ * `mscb` is given (check_options). */
+static void take_ecp_entry(void)
+{
+	ecp_entry = protocol_table[ecp_index];
+	memset(&mscb_protent, 0, sizeof mscb_protent);
+	mscb_protent.protocol = PPP_CBCP_PROTOCOL;
+	mscb_protent.init = ecp_entry->init; /* main.c:416 ran it already; never NULL for safety */
+	mscb_protent.input = cbcp_input;
+	mscb_protent.protrej = cbcp_protrej;
+	mscb_protent.lowerup = cbcp_lowerup;
+	mscb_protent.lowerdown = cbcp_lowerdown;
+	mscb_protent.open = cbcp_open; /* pppd never opens an entry at 0xc000 or above */
+	mscb_protent.printpkt = cbcp_printpkt; /* utils.c format_packet: "[CBCP ...]" under debug */
+	mscb_protent.enabled_flag = 0;
+	mscb_protent.name = "CBCP";
+	mscb_protent.options = ecp_entry->options;
+	mscb_protent.check_options = cbcp_check_options;
+	protocol_table[ecp_index] = &mscb_protent;
 }
 
 MSCB_EXPORT void plugin_init(void)
 {
+	struct mscb_pppd_facts facts;
+
 	/* cbcp_protent exists only in a pppd built with CBCP (--enable-cbcp / CBCP=y). */
-	cbcp_slot = lookup("cbcp_protent");
-	callback_script_p = lookup("callback_script");
-	do_callback_p = lookup("do_callback");
-	doing_callback_p = lookup("doing_callback");
-	persist_p = lookup("persist");
-	start_networks_p = (void (*)(int))lookup("start_networks");
+	cbcp_slot = dlsym(RTLD_DEFAULT, "cbcp_protent");
+	callback_script_p = dlsym(RTLD_DEFAULT, "callback_script");
+	do_callback_p = dlsym(RTLD_DEFAULT, "do_callback");
+	doing_callback_p = dlsym(RTLD_DEFAULT, "doing_callback");
+	persist_p = dlsym(RTLD_DEFAULT, "persist");
+	start_networks_p = (void (*)(int))dlsym(RTLD_DEFAULT, "start_networks");
 	unsuccess_p = dlsym(RTLD_DEFAULT, "unsuccess");
-	cbcp_saved = *cbcp_slot;
-	cbcp_slot->check_options = cbcp_check_options;
+	protocol_table = dlsym(RTLD_DEFAULT, "protocols"); /* pppd.h:211 (2.5.2) */
+
+	memset(&facts, 0, sizeof facts);
+	facts.cbcp_protent = cbcp_slot != NULL;
+	facts.protocol_table = protocol_table != NULL;
+	if (protocol_table) {
+		ecp_index = find_spare_ecp_entry();
+		facts.spare_ecp_entry = ecp_index >= 0;
+		facts.ncp_opens_fit = count_held_protocols() <= MSCB_MAX_NCPS;
+	}
+	facts.start_networks = start_networks_p != NULL;
+	facts.callback_script = callback_script_p != NULL;
+	facts.do_callback = do_callback_p != NULL;
+	facts.doing_callback = doing_callback_p != NULL;
+	facts.persist = persist_p != NULL;
+	hook_path = mscb_core_choose_hooks(&facts, MSCB_PPPD_VERSION, hook_line, sizeof hook_line);
+	if (hook_path == MSCB_HOOKS_NONE)
+		fatal("mscb: %s", hook_line);
+
+	if (hook_path == MSCB_HOOKS_CBCP_SLOT) {
+		ecp_index = -1;
+		cbcp_saved = *cbcp_slot;
+		cbcp_slot->check_options = cbcp_check_options;
+	} else {
+		take_ecp_entry();
+	}
 
 	cbcp_stub_fsm.unit = 0;
 	cbcp_stub_fsm.protocol = PPP_CBCP_PROTOCOL;

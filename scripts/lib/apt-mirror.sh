@@ -38,13 +38,14 @@ mscb_debian_mirror() {
     return 1
 }
 
-# mscb_private_apt DIR SUITE: prepare DIR as private apt state for SUITE and print the apt-get
-# options that select it (use as: apt-get $(mscb_private_apt DIR trixie) update).
+# mscb_private_apt DIR SUITE [TYPE]: prepare DIR as private apt state for SUITE and print the
+# apt-get options that select it (use as: apt-get $(mscb_private_apt DIR trixie) update).
+# TYPE is `deb` (binary packages, the default) or `deb-src` (source packages: apt-get source).
 mscb_private_apt() {
-    local dir=$1 suite=$2 mirror
+    local dir=$1 suite=$2 type=${3:-deb} mirror
     mirror=$(mscb_debian_mirror) || return 1
     mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" > "$dir/sources.list.new"
+    echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" > "$dir/sources.list.new"
     if ! cmp -s "$dir/sources.list.new" "$dir/sources.list" 2>/dev/null; then
         mv "$dir/sources.list.new" "$dir/sources.list"
     else

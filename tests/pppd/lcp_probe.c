@@ -6,6 +6,11 @@
  * verdict on each vector, lets pppd's own check_options step install mscb (as main.c:474
  * does), asks again, and compares both with the expected bytes. Prints PASS/FAIL lines and
  * exits 0 only if every vector matches.
+ * CBCP is found the way get_input finds it (main.c:1196 (2.5.2)): the first enabled entry of
+ * pppd's protocols[] for 0xc029, pppd's own cbcp_protent or mscb's entry in a pppd without CBCP.
+ * Mode "exchange" then runs pppd's real network_phase (auth_peer_success, auth.c) and a CBCP
+ * "no callback" exchange through that entry, watching every packet pppd sends
+ * (snoop_send_hook): a Request, no NCP packet, the Ack, and only then the NCPs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +32,11 @@
 #endif
 
 __attribute__((visibility("default"))) char pppd_version[] = PROBE_VERSION;
+
+#define PROBE_CBCP 0xc029
+#ifndef PPP_PAP
+#define PPP_PAP 0xc023
+#endif
 
 struct vector {
 	const char *name;
@@ -125,18 +135,145 @@ static void check_printer(struct protent *cbcp, const char *name, const char *pa
 	}
 }
 
+/* What get_input would hand a 0xc029 packet to (main.c:1196 (2.5.2)); NULL: Protocol-Reject. */
+static struct protent *cbcp_dispatch(void)
+{
+	struct protent *p;
+	int i;
+	for (i = 0; (p = protocols[i]) != NULL; ++i)
+		if (p->protocol == PROBE_CBCP && p->enabled_flag)
+			return p;
+	return NULL;
+}
+
+static struct protent *cbcp_entry(void)
+{
+	struct protent *p;
+	int i;
+	for (i = 0; (p = protocols[i]) != NULL; ++i)
+		if (p->protocol == PROBE_CBCP)
+			return p;
+	return NULL;
+}
+
+/* Every packet pppd sends, as output() shows it to snoop_send_hook: protocol, code, id. */
+static struct sent { int protocol, code, id; } sent[64];
+static int nsent;
+static void on_send(unsigned char *p, int len)
+{
+	if (len < 6 || nsent >= (int)(sizeof sent / sizeof sent[0]))
+		return;
+	sent[nsent].protocol = (p[2] << 8) | p[3];
+	sent[nsent].code = p[4];
+	sent[nsent].id = p[5];
+	++nsent;
+}
+
+static int first_sent(int protocol, int code, int from)
+{
+	for (int i = from; i < nsent; ++i)
+		if (sent[i].protocol == protocol && (code < 0 || sent[i].code == code))
+			return i;
+	return -1;
+}
+
+static int first_ncp(int from)
+{
+	for (int i = from; i < nsent; ++i)
+		if (sent[i].protocol < 0xc000)
+			return i;
+	return -1;
+}
+
+static void expect(int ok, const char *what)
+{
+	printf("%s exchange: %s\n", ok ? "PASS" : "FAIL", what);
+	if (!ok)
+		++failures;
+}
+
+/* The callback phase as pppd runs it: LCP is up (link_established: every enabled protocol's
+ * lowerup, auth.c:834 (2.5.2)), the peer authenticates, network_phase runs; then the caller
+ * answers the Request with "no callback". */
+static void run_exchange(void)
+{
+	static unsigned char response[] = { 2, 0, 0, 6, 1, 2 }; /* Response, no-callback (MS-CBCP §2.3) */
+	struct protent *p, *dispatch;
+	int i, request, ack, ncp;
+
+	{
+		char out[600];
+		verdict(vectors[0].request, out, sizeof out);
+	}
+	/* lcp_up sets the peer's MRU (lcp.c); fsm_sdata cuts packets to it. */
+	int *peer_mru = dlsym(RTLD_DEFAULT, "peer_mru");
+	expect(peer_mru != NULL, "pppd exports peer_mru");
+	if (!peer_mru)
+		return;
+	peer_mru[0] = 1500;
+	for (i = 0; (p = protocols[i]) != NULL; ++i)
+		if (p->protocol != 0xc021 && p->enabled_flag && p->lowerup != NULL)
+			p->lowerup(0);
+	/* Private in 2.5 (pppd-private.h), exported all the same. */
+	void (*peer_success)(int, int, int, char *, int) =
+		(void (*)(int, int, int, char *, int))dlsym(RTLD_DEFAULT, "auth_peer_success");
+	expect(peer_success != NULL, "pppd exports auth_peer_success");
+	if (!peer_success)
+		return;
+	snoop_send_hook = on_send;
+	peer_success(0, PPP_PAP, 0, "alice", 5);
+
+	request = first_sent(PROBE_CBCP, 1, 0);
+	expect(request >= 0, "CBCP Request sent after authentication");
+	expect(first_ncp(0) < 0, "no NCP packet while the exchange runs");
+	if (request < 0)
+		return;
+	dispatch = cbcp_dispatch();
+	expect(dispatch != NULL, "0xc029 has an enabled entry in protocols[] (no Protocol-Reject)");
+	if (!dispatch)
+		return;
+	response[1] = (unsigned char)sent[request].id;
+	dispatch->input(0, response, sizeof response);
+	ack = first_sent(PROBE_CBCP, 3, request);
+	ncp = first_ncp(0);
+	expect(ack >= 0 && sent[ack].id == sent[request].id, "CBCP Ack with the Response's id");
+	expect(ncp > ack, "NCPs start only after the Ack");
+	for (i = 0; i < nsent; ++i)
+		printf("INFO sent %d: protocol 0x%04x code %d id %d\n", i, sent[i].protocol, sent[i].code, sent[i].id);
+}
+
+static void spoiled_datainput(int unit, u_char *packet, int len)
+{
+	(void)unit;
+	(void)packet;
+	(void)len;
+}
+
 __attribute__((visibility("default"))) void plugin_init(void)
 {
-	const char *mode = getenv("MSCB_PROBE_MODE"); /* "normal" | "stock-only" */
-	struct protent *cbcp = dlsym(RTLD_DEFAULT, "cbcp_protent");
+	const char *mode = getenv("MSCB_PROBE_MODE"); /* "normal" | "stock-only" | "exchange" */
+	struct protent *cbcp = cbcp_entry();
 	char got[600];
 	static char stock[16][600];
 	int i;
 	int stock_only = mode && strcmp(mode, "stock-only") == 0;
+	int exchange = mode && strcmp(mode, "exchange") == 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (mode && strcmp(mode, "spoil-ecp") == 0) {
+		/* Loaded BEFORE mscb.so: make ECP look implemented, so a pppd without CBCP has no
+		 * entry mscb can use; mscb must then refuse at load (refuses.sh). */
+		struct protent *p;
+		for (i = 0; (p = protocols[i]) != NULL; ++i)
+			if (p->protocol == 0x8053)
+				p->datainput = spoiled_datainput;
+		printf("INFO ECP entry spoiled\n");
+		return;
+	}
+	printf("INFO pppd %s has %s\n", PROBE_VERSION,
+	       dlsym(RTLD_DEFAULT, "cbcp_protent") ? "cbcp_protent (CBCP compiled in)" : "no cbcp_protent (CBCP compiled out)");
 	if (!cbcp) {
-		printf("FAIL no cbcp_protent in this pppd\n");
+		printf("FAIL no 0xc029 entry in this pppd's protocols[]\n");
 		exit(1);
 	}
 	for (i = 0; vectors[i].name; ++i) {
@@ -159,8 +296,8 @@ __attribute__((visibility("default"))) void plugin_init(void)
 		}
 	}
 	if (!stock_only) {
-		if (!cbcp->enabled_flag) {
-			printf("FAIL cbcp_protent not enabled\n");
+		if (cbcp_dispatch() == NULL) {
+			printf("FAIL no enabled 0xc029 entry: pppd would Protocol-Reject CBCP\n");
 			++failures;
 		}
 		check_printer(cbcp, "request", "01 01 00 0e 01 02 03 03 00 02 05 00 01 00",
@@ -170,6 +307,8 @@ __attribute__((visibility("default"))) void plugin_init(void)
 		check_printer(cbcp, "malformed", "02 01 00 20 01 02", "exceeds");
 		check_printer(cbcp, "hostile-bytes", "02 01 00 0c 02 08 0c 01 35 0d 35 00", "non-printable");
 	}
+	if (exchange)
+		run_exchange();
 	printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
 	exit(failures ? 1 : 0);
 }

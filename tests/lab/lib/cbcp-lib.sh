@@ -6,6 +6,15 @@
 
 PPPD_VERSION=$(pppd --version 2>&1 | awk '{print $3}')
 PLUGIN=$MSCB_BUILD/plugin/$PPPD_VERSION/mscb.so
+# The access server's pppd. MSCB_LAB_SERVER_PPPD=nocbcp: pppd 2.5.2 built without CBCP from
+# Debian's source (scripts/pppd-nocbcp, copied into the build tree), run from there; the
+# caller stays Debian's pppd, whose `callback` client needs CBCP. The same mscb.so serves both.
+case ${MSCB_LAB_SERVER_PPPD:-debian} in
+    nocbcp) SRV_PPPD=$MSCB_BUILD/pppd-nocbcp/pppd
+            SRV_HOOKS='pppd 2.5.2 has no CBCP compiled in: mscb carries CBCP \(0xc029\) in the .protocols. table' ;;
+    *)      SRV_PPPD=pppd
+            SRV_HOOKS='has CBCP compiled in: mscb takes over its .cbcp_protent. slot' ;;
+esac
 PSTN=$MSCB_BUILD/tools/pstn/pstn-sim
 HELPER=$MSCB_BUILD/helper/mscb-helper
 CONNECTOR=$MSCB_BUILD/helper/mscb-connect
@@ -101,11 +110,13 @@ SRV_ANSWER="/usr/sbin/chat -v -s TIMEOUT 120 '' ATZ OK ATS0=0 OK '\\c' RING ATA 
 start_server() {
     local record=()
     [ "${SRV_RECORD:-1}" = 1 ] && record=(record "$MSCB_RESULTS/srv.record")
-    start_bg pppd-srv 240 ip netns exec srv $LAB_WRAP pppd "$SRV_TTY" 115200 nodetach debug logfd 2 \
+    start_bg pppd-srv 240 ip netns exec srv $LAB_WRAP "$SRV_PPPD" "$SRV_TTY" 115200 nodetach debug logfd 2 \
         $LINE_OPTS lcp-restart 1 nodefaultroute connect "$SRV_ANSWER" \
         auth require-chap name srv "$SRV_IP:$CLI_IP" "${record[@]}" \
         plugin "$PLUGIN" mscb mscb-helper-socket "$HELPER_SOCKET" mscb-delay-min 5 "$@"
     wait_log pppd-srv.log 'send \(ATS0=0' 10 >/dev/null || wait_log pppd-srv.log 'ATS0=0' 10 >/dev/null
+    # One line says how mscb hooked this pppd (chosen at load time, doc/pppd-hooks.md §1).
+    assert "server pppd: mscb's hook path logged" wait_log pppd-srv.log "$SRV_HOOKS" 5 >/dev/null
 }
 
 # start_caller NAME [PPPD OPTIONS...]: the stock pppd client dialling the server from modem B.
@@ -119,8 +130,12 @@ start_caller() {
 
 # lab_setup: namespaces, the caller's CHAP secret, the phone network.
 lab_setup() {
-    log "$(pppd --version 2>&1); plugin $PLUGIN"
+    log "$(pppd --version 2>&1); server pppd $SRV_PPPD; plugin $PLUGIN"
     assert "mscb.so built for this pppd" test -f "$PLUGIN" || lab_finish
+    if [ "$SRV_PPPD" != pppd ]; then
+        assert "server pppd runs here (its libraries are in this root)" "$SRV_PPPD" --version || lab_finish
+        assert "server pppd has no CBCP" bash -c "! grep -q cbcp_protent '$SRV_PPPD'"
+    fi
     netns_add srv cli
     chap_secret cli srv lab-secret
     start_pstn "$1"
