@@ -371,7 +371,7 @@ private:
         refused_ = true;
         refusalReason_ = reason;
         log(core::LogLevel::Error, reason);
-        event(EventLine("refused").with("user", user_.empty() ? std::string("-") : user_));
+        event(EventLine("refused").with("user", user_));  // empty is written "-"
         return MSCB_REFUSE;
     }
 
