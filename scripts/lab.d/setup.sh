@@ -64,10 +64,9 @@ lab_fetch_kernel() { # TMP SUITE: the kernel package and the glibc it runs on, u
         dpkg-deb -x "$tmp"/debs/libc6_*.deb "$tmp/kpkg"
 }
 
-# lab_patch_kernel DEST LIBDIR: a copy of the fetched kernel that loads its glibc from LIBDIR.
+# lab_patch_kernel SRC DEST LIBDIR: a copy of kernel SRC that loads its glibc from LIBDIR.
 lab_patch_kernel() {
-    cp "$LAB_KERNEL_BUILD/kpkg/usr/bin/linux.uml" "$1" &&
-        patchelf --set-interpreter "$2/ld-linux-x86-64.so.2" --set-rpath "$2" "$1"
+    cp "$1" "$2" && patchelf --set-interpreter "$3/ld-linux-x86-64.so.2" --set-rpath "$3" "$2"
 }
 
 lab_install_kernel() { # TMP FINAL
@@ -82,9 +81,9 @@ lab_install_kernel() { # TMP FINAL
     # The kernel's own glibc (its suite's libc6, >= 2.38) beside it: a bookworm root has 2.36.
     lib=$tmp/kpkg/usr/lib/x86_64-linux-gnu
     cp -L "$lib/ld-linux-x86-64.so.2" "$lib/libc.so.6" "$tmp/kernel/" || return 1
-    LAB_KERNEL_BUILD=$tmp lab_patch_kernel "$tmp/linux" "$final/kernel" || return 1
+    lab_patch_kernel "$tmp/kpkg/usr/bin/linux.uml" "$tmp/linux" "$final/kernel" || return 1
     # A second copy bound to the build directory, for the test boot before the move.
-    LAB_KERNEL_BUILD=$tmp lab_patch_kernel "$tmp/linux-probe" "$tmp/kernel" || return 1
+    lab_patch_kernel "$tmp/kpkg/usr/bin/linux.uml" "$tmp/linux-probe" "$tmp/kernel" || return 1
     echo "$ver" >"$tmp/kernel-version"
 }
 
