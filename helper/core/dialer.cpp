@@ -241,110 +241,118 @@ void Dialer::onChat(int code, TimePoint now, Out& out) {
     }
 }
 
+void Dialer::onLineHandedOver(const ev::LineHandedOver& e, TimePoint now, Out& out) {
+    if (state_ != DialerState::WaitLine) {
+        out.push_back(act::Log{"ignoring a second line hand-over"});
+        return;
+    }
+    // The delay counts from the end of the first call as pppd saw it (the plugin says when);
+    // without that, from the hand-over: pppd closed the tty (DTR drop) before it reopened it for
+    // the connector, so the first call is down by then. Either way the hang-up below (which only
+    // makes sure) runs inside the delay.
+    if (!deadline_) {
+        deadline_ = e.firstCallEnded.value_or(now) + delay_;
+    }
+    transition(DialerState::HangUp, std::string("line handed over, hang-up by ") + toString(settings_.hangup) +
+                                         ", deadline in " + seconds(*deadline_ - now),
+               out);
+    out.push_back(act::Journal{});
+    out.push_back(act::DisarmTimer{});
+    timerAt_.reset();
+    if (settings_.hangup == HangupMethod::Dtr) {
+        out.push_back(act::DropDtr{});
+    } else {
+        runChat(ScriptKind::Hangup, now, out);
+    }
+}
+
+void Dialer::onDtrDropped(TimePoint now, Out& out) {
+    if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
+        out.push_back(act::Log{"ignoring DTR dropped in " + std::string(toString(state_))});
+        return;
+    }
+    dtrLow_ = true;
+    arm(now + settings_.dtrHold, out);
+}
+
+void Dialer::onDtrUnsupported(TimePoint now, Out& out) {
+    if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
+        out.push_back(act::Log{"ignoring DTR unsupported in " + std::string(toString(state_))});
+        return;
+    }
+    out.push_back(act::Log{"line has no DTR control (a pty?): hanging up with +++ATH0"});
+    runChat(ScriptKind::Hangup, now, out);
+}
+
+void Dialer::onTimer(TimePoint now, Out& out) {
+    timerAt_.reset();
+    if (chatRunning_ && !killSent_) {
+        out.push_back(act::Log{"watchdog: chat overran in " + std::string(toString(state_)) + ", killing it"});
+        out.push_back(act::KillChat{});
+        killSent_ = true;
+        arm(now + settings_.watchdogSlack, out);
+        return;  // its exit (as a signal) drives the next step
+    }
+    if (chatRunning_) {
+        // It did not even die: go on without it (its exit is no longer reported).
+        out.push_back(act::Log{"watchdog: chat did not exit after SIGTERM, abandoning it"});
+        onChat(-9, now, out);
+        return;
+    }
+    switch (state_) {
+    case DialerState::WaitLine:
+        fail(DialerState::Failed, "line not handed over within " + seconds(settings_.lineWait), out);
+        return;
+    case DialerState::HangUp:
+        if (dtrLow_) {
+            dtrLow_ = false;
+            out.push_back(act::RaiseDtr{});
+            hangupDone(now, out);
+        }
+        return;
+    case DialerState::Delay:
+        startReset(now, "reset lead reached", out);
+        return;
+    case DialerState::Backoff:
+        startReset(now, "backoff over", out);
+        return;
+    case DialerState::DialWait:
+        startDial(now, out);
+        return;
+    default:
+        out.push_back(act::Log{"ignoring a stale timer in " + std::string(toString(state_))});
+        return;
+    }
+}
+
+void Dialer::onChatExited(int code, TimePoint now, Out& out) {
+    if (!chatRunning_) {
+        out.push_back(act::Log{"ignoring an unexpected chat exit"});
+        return;
+    }
+    onChat(code, now, out);
+}
+
 std::vector<DialerAction> Dialer::handle(const DialerEvent& event, TimePoint now) {
     Out out;
     if (isTerminal(state_)) {
         out.push_back(act::Log{"ignoring " + describe(event) + " in " + toString(state_)});
         return out;
     }
-    std::visit(
-        Overload{
-            [&](const ev::LineHandedOver& e) {
-                if (state_ != DialerState::WaitLine) {
-                    out.push_back(act::Log{"ignoring a second line hand-over"});
-                    return;
-                }
-                // The delay counts from the end of the first call as pppd saw it (the plugin
-                // says when); without that, from the hand-over: pppd closed the tty (DTR drop)
-                // before it reopened it for the connector, so the first call is down by then.
-                // Either way the hang-up below (which only makes sure) runs inside the delay.
-                if (!deadline_) {
-                    deadline_ = e.firstCallEnded.value_or(now) + delay_;
-                }
-                transition(DialerState::HangUp, std::string("line handed over, hang-up by ") +
-                                                     toString(settings_.hangup) + ", deadline in " +
-                                                     seconds(*deadline_ - now),
-                           out);
-                out.push_back(act::Journal{});
-                out.push_back(act::DisarmTimer{});
-                timerAt_.reset();
-                if (settings_.hangup == HangupMethod::Dtr) {
-                    out.push_back(act::DropDtr{});
-                } else {
-                    runChat(ScriptKind::Hangup, now, out);
-                }
-            },
-            [&](const ev::DtrDropped&) {
-                if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
-                    out.push_back(act::Log{"ignoring DTR dropped in " + std::string(toString(state_))});
-                    return;
-                }
-                dtrLow_ = true;
-                arm(now + settings_.dtrHold, out);
-            },
-            [&](const ev::DtrUnsupported&) {
-                if (state_ != DialerState::HangUp || chatRunning_ || dtrLow_) {
-                    out.push_back(act::Log{"ignoring DTR unsupported in " + std::string(toString(state_))});
-                    return;
-                }
-                out.push_back(act::Log{"line has no DTR control (a pty?): hanging up with +++ATH0"});
-                runChat(ScriptKind::Hangup, now, out);
-            },
-            [&](const ev::TimerFired&) {
-                timerAt_.reset();
-                if (chatRunning_ && !killSent_) {
-                    out.push_back(act::Log{"watchdog: chat overran in " + std::string(toString(state_)) + ", killing it"});
-                    out.push_back(act::KillChat{});
-                    killSent_ = true;
-                    arm(now + settings_.watchdogSlack, out);
-                    return;  // its exit (as a signal) drives the next step
-                }
-                if (chatRunning_) {
-                    // It did not even die: go on without it (its exit is no longer reported).
-                    out.push_back(act::Log{"watchdog: chat did not exit after SIGTERM, abandoning it"});
-                    onChat(-9, now, out);
-                    return;
-                }
-                switch (state_) {
-                case DialerState::WaitLine:
-                    fail(DialerState::Failed,
-                         "line not handed over within " + seconds(settings_.lineWait), out);
-                    return;
-                case DialerState::HangUp:
-                    if (dtrLow_) {
-                        dtrLow_ = false;
-                        out.push_back(act::RaiseDtr{});
-                        hangupDone(now, out);
-                    }
-                    return;
-                case DialerState::Delay:
-                    startReset(now, "reset lead reached", out);
-                    return;
-                case DialerState::Backoff:
-                    startReset(now, "backoff over", out);
-                    return;
-                case DialerState::DialWait:
-                    startDial(now, out);
-                    return;
-                default:
-                    out.push_back(act::Log{"ignoring a stale timer in " + std::string(toString(state_))});
-                    return;
-                }
-            },
-            [&](const ev::ChatExited& e) {
-                if (!chatRunning_) {
-                    out.push_back(act::Log{"ignoring an unexpected chat exit"});
-                    return;
-                }
-                onChat(e.code, now, out);
-            },
-            [&](const ev::ConnectorGone&) {
-                fail(DialerState::Cancelled, "connector gone (pppd gave up the line)", out);
-            },
-            [&](const ev::Cancel& e) { fail(DialerState::Cancelled, "cancelled by " + e.by, out); },
-            [&](const ev::ModemRemoved&) { fail(DialerState::Failed, "modem removed", out); },
-        },
-        event);
+    // One method per event; a new event type without a case here does not compile.
+    std::visit(Overload{
+                   [&](const ev::LineHandedOver& e) { onLineHandedOver(e, now, out); },
+                   [&](const ev::DtrDropped&) { onDtrDropped(now, out); },
+                   [&](const ev::DtrUnsupported&) { onDtrUnsupported(now, out); },
+                   [&](const ev::TimerFired&) { onTimer(now, out); },
+                   [&](const ev::ChatExited& e) { onChatExited(e.code, now, out); },
+                   [&](const ev::ConnectorGone&) {
+                       fail(DialerState::Cancelled, "connector gone (pppd gave up the line)", out);
+                   },
+                   [&](const ev::Cancel& e) { fail(DialerState::Cancelled, "cancelled by " + e.by, out); },
+                   [&](const ev::ModemRemoved&) { fail(DialerState::Failed, "modem removed", out); },
+               },
+               event);
     return out;
 }
 

@@ -146,6 +146,12 @@ private:
     void startDial(TimePoint now, Out& out);
     void fail(DialerState terminal, std::string reason, Out& out);
     void onChat(int code, TimePoint now, Out& out);
+    // One per event kind, called by handle().
+    void onLineHandedOver(const ev::LineHandedOver& e, TimePoint now, Out& out);
+    void onDtrDropped(TimePoint now, Out& out);
+    void onDtrUnsupported(TimePoint now, Out& out);
+    void onTimer(TimePoint now, Out& out);
+    void onChatExited(int code, TimePoint now, Out& out);
 
     DialerSettings settings_;
     Millis delay_;
