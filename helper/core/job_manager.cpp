@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "overload.hpp"
+#include "status_report.hpp"
 
 namespace mscb::helper {
 
@@ -316,56 +317,20 @@ void JobManager::onCancel(ConnId conn, const Message& m, TimePoint now) {
 }
 
 void JobManager::onStatus(ConnId conn, TimePoint now) {
-    unsigned count = 0;
+    std::vector<JobRow> jobs;
     for (const auto& [id, job] : jobs_) {
         if (job->finished) continue;
-        Message e{"entry", {}};
-        e.set("type", "job").set("job", id).set("user", job->request.user).set("number", job->request.number);
-        e.set("line", job->request.line).set("modem", job->modem.name).set("state", toString(job->dialer.state()));
-        e.set("attempt", std::to_string(job->dialer.attempt()) + "/" + std::to_string(job->dialer.settings().attempts));
-        e.set("age-ms", ms(now - job->created));
-        if (const auto d = job->dialer.deadline()) e.set("deadline-in-ms", ms(*d - now));
-        if (const auto t = job->dialer.timerAt()) e.set("next-event-in-ms", ms(*t - now));
-        ports_.send(conn, e);
-        ++count;
+        const Dialer& d = job->dialer;
+        jobs.push_back({id, job->request.user, job->request.number, job->request.line, job->modem.name, d.state(),
+                        d.attempt(), d.settings().attempts, job->created, d.deadline(), d.timerAt()});
     }
+    std::vector<CallRow> calls;
     for (const auto& [session, call] : calls_) {
-        Message e{"entry", {}};
-        e.set("type", "call").set("job", call.jobId).set("user", call.user).set("number", call.number);
-        e.set("line", call.line).set("pppd-pid", std::to_string(call.pppdPid)).set("up-ms", ms(now - call.since));
-        if (const auto* l = links_.byPid(call.pppdPid)) {
-            e.set("interface", l->name).set("link-up", l->up ? "yes" : "no");
-            std::string addresses;
-            for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
-            if (!addresses.empty()) e.set("address", addresses);
-            e.set("rx-bytes", std::to_string(l->rxBytes)).set("tx-bytes", std::to_string(l->txBytes));
-            e.set("link-ms", ms(now - l->since));
-        }
-        ports_.send(conn, e);
-        ++count;
+        calls.push_back({call.jobId, call.user, call.number, call.line, call.pppdPid, call.since});
     }
-    for (const auto& [index, l] : links_.links()) {
-        const bool onCall = std::any_of(calls_.begin(), calls_.end(),
-                                        [&](const auto& entry) { return entry.second.pppdPid == l.pppdPid; });
-        if (l.pppdPid != 0 && onCall) continue;
-        Message e{"entry", {}};
-        e.set("type", "link").set("interface", l.name).set("link-up", l.up ? "yes" : "no");
-        if (l.pppdPid) e.set("pppd-pid", std::to_string(l.pppdPid));
-        std::string addresses;
-        for (const auto& a : l.addresses) addresses += (addresses.empty() ? "" : ",") + a;
-        if (!addresses.empty()) e.set("address", addresses);
-        e.set("rx-bytes", std::to_string(l.rxBytes)).set("tx-bytes", std::to_string(l.txBytes));
-        e.set("link-ms", ms(now - l.since));
-        ports_.send(conn, e);
-        ++count;
-    }
-    for (const auto& [kind, n] : refusals_) {
-        Message e{"entry", {}};
-        e.set("type", "refusals").set("kind", kind).set("count", std::to_string(n));
-        ports_.send(conn, e);
-        ++count;
-    }
-    ports_.send(conn, Message{"end", {{"count", std::to_string(count)}}});
+    const auto entries = statusEntries(jobs, calls, links_, refusals_, now);
+    for (const auto& e : entries) ports_.send(conn, e);
+    ports_.send(conn, Message{"end", {{"count", std::to_string(entries.size())}}});
 }
 
 void JobManager::onHistory(ConnId conn, TimePoint now) {
