@@ -121,21 +121,7 @@ finish_return_call() {
 }
 
 # callback_timing DELAY...: one CSV line "round,delay,error_ms" per callback in pstn.jsonl, in
-# order: round i is the i-th call from the caller (mB) and the first dial from the server (mA)
-# after it; error = ATDT - (end of that first call + DELAY_i), the end being the first hangup
-# event of its call id (as callback-return-call.sh measures). A round without a dial: error "none".
+# order (the analysis and its definition of a round: tests/lab/tools/callback_timing.py).
 callback_timing() {
-    python3 - "$MSCB_RESULTS/pstn.jsonl" "$@" <<'PY'
-import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1])]
-delays = [float(d) for d in sys.argv[2:]]
-firsts = [e for e in ev if e["event"] == "dial" and e["line"] == "mB"]
-for i, (first, delay) in enumerate(zip(firsts, delays), 1):
-    end = min((e["t"] for e in ev if e["event"] == "hangup" and e.get("call") == first["call"]), default=None)
-    dial = next((e for e in ev if e["event"] == "dial" and e["line"] == "mA" and e["t"] > first["t"]), None)
-    if end is None or dial is None:
-        print(f"{i},{delay:g},none")
-    else:
-        print(f"{i},{delay:g},{(dial['t'] - end - delay) * 1000:.0f}")
-PY
+    python3 "$MSCB_SRC/tests/lab/tools/callback_timing.py" "$MSCB_RESULTS/pstn.jsonl" "$@"
 }

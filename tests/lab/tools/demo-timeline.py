@@ -7,6 +7,10 @@ import json
 import os
 import re
 import sys
+from urllib.parse import unquote
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import callback_timing  # noqa: E402  (the lab's one delay analysis)
 
 results, delay_floor = sys.argv[1], int(sys.argv[2])
 events = []  # (time, who, text)
@@ -35,18 +39,22 @@ server = [
     (r"sent \[CHAP Challenge", "CHAP Challenge"),
     (r"Peer (\S+) authenticated with CHAP|CHAP peer authentication succeeded for (\S+)",
      lambda m: f"CHAP: peer '{m.group(1) or m.group(2)}' authenticated"),
-    (r"mscb: user .* asked for callback; (policy [^;]*)", lambda m: f"mscb: caller asked for callback, {m.group(1)}"),
+    # mscb's own steps from its event lines (doc/events.md), not from its sentences.
+    (r"mscb: event=asked .*policy=(\S+)", lambda m: f"mscb: caller asked for callback, policy {unquote(m.group(1))}"),
     (r"(sent|rcvd) \[CBCP (.*)\]$", lambda m: f"CBCP {'>>' if m.group(1) == 'sent' else '<<'} {m.group(2)}"),
     (r"rcvd \[LCP TermReq .*\"(.*)\"\]", lambda m: f"LCP TermReq from the caller: \"{m.group(1)}\""),
-    (r"mscb: callback job (\S+) handed to the helper", lambda m: f"mscb: first call over, job {m.group(1)} handed to mscb-helper"),
+    (r"mscb: event=handed job=(\S+)", lambda m: f"mscb: first call over, job {m.group(1)} handed to mscb-helper"),
     (r"^Connection terminated", "connection terminated"),
-    (r"mscb: return call: (.*)", lambda m: f"mscb: return call: {m.group(1)}"),
+    (r"mscb: event=return-auth user=(\S+) expected=(\S+) verdict=ok",
+     lambda m: f"mscb: return call: '{unquote(m.group(1))}' authenticated again"),
+    (r"mscb: event=return-auth user=(\S+) expected=(\S+) verdict=(\S+)",
+     lambda m: f"mscb: return call: '{unquote(m.group(1))}' authenticated, expected '{unquote(m.group(2))}': refused"),
     (r"mscb: SECURITY: (.*)", lambda m: f"mscb: SECURITY: {m.group(1)}"),
     (r"remote IP address (\S+)", lambda m: f"IPCP up on the return call, peer {m.group(1)}"),
 ]
 helper = [
-    (r"job (\S+): job accepted: .*number (\S+) kind (\S+) delay (\S+)",
-     lambda m: f"job {m.group(1)} accepted: call back {m.group(2)} ({m.group(3)}), delay {m.group(4)} s"),
+    (r"event=job-accepted job=(\S+) .*number=(\S+) modem=(\S+)",
+     lambda m: f"job {m.group(1)} accepted: call back {unquote(m.group(2))} from modem {unquote(m.group(3))}"),
     (r"job \S+: (\w+ -> \w+ \(.*\))$", lambda m: m.group(1)),
     (r"chat: send \((.*)\)$", lambda m: "chat sends " + m.group(1).replace("^M", "").replace(
         "\\x5cd\\x5cd+++\\x5cd\\x5cd", "+++ (escape, 2 s guard time either side)")),
@@ -70,24 +78,20 @@ stamped("pppd-cli.log", "caller", caller)
 stamped("pppd-cli-leg2.log", "caller", leg2)
 stamped("ping.log", "caller", [(r"(\d+) packets transmitted, (\d+) received", lambda m: f"ping: {m.group(2)}/{m.group(1)} replies")])
 
-first_end = dial = None
-for line in open(os.path.join(results, "pstn.jsonl")):
-    e = json.loads(line)
+pstn_events = callback_timing.load(os.path.join(results, "pstn.jsonl"))
+for e in pstn_events:
     kind = e["event"]
     if kind == "dial":
         events.append((e["t"], "phone", f"{e['line']} dials {e['digits']}"))
-        if e["line"] == "mA" and dial is None:
-            dial = e["t"]
     elif kind == "ring" and e.get("count") == 1:
         events.append((e["t"], "phone", f"RING on {e['line']}"))
     elif kind == "connect":
         events.append((e["t"], "phone", f"CONNECT {e['caller']} -> {e['callee']} at {e['rate']}"))
     elif kind == "hangup" and e.get("connected") and e["line"] == "mA":
         events.append((e["t"], "phone", f"call {e['call']} cleared ({e['cause']})"))
-        if e.get("call") == 1:
-            first_end = e["t"]
     elif kind == "offhook":
         events.append((e["t"], "phone", f"{e['line']} off-hook: busy for other callers during the delay"))
+_, _, first_end, dial = (callback_timing.rounds(pstn_events, [delay_floor]) or [(1, delay_floor, None, None)])[0]
 
 events.sort()
 t0 = events[0][0] if events else 0
@@ -99,11 +103,11 @@ for t, who, text in events:
 print("-" * 100)
 ipcp = any("IPCP up on the return call" in e[2] for e in events)
 ping = any(re.search(r"ping: [1-9]", e[2]) for e in events)
-if first_end and dial:
-    error_ms = (dial - first_end - delay_floor) * 1000
+error_ms = callback_timing.error_ms(first_end, dial, delay_floor)
+if error_ms is not None:
     timing = f"ATDT {dial - first_end:.2f} s after the first call ended (delay {delay_floor} s, {error_ms:+.0f} ms)"
 else:
-    error_ms, timing = None, "no callback dialled"
+    timing = "no callback dialled"
 ok = ipcp and ping and error_ms is not None and error_ms >= 0
 print(("VERDICT: PASS - " if ok else "VERDICT: FAIL - ") +
       f"{timing}; return call IPCP {'up' if ipcp else 'DOWN'}; ping {'ok' if ping else 'FAILED'}; "
