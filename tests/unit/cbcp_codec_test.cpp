@@ -111,6 +111,7 @@ struct MalformedCase {
     const char* name;
     const char* bytes;
     const char* reasonPart;
+    const char* kind;  ///< the stable name events carry (doc/events.md)
 };
 
 class CbcpCodecMalformed : public ::testing::TestWithParam<MalformedCase> {};
@@ -121,51 +122,56 @@ TEST_P(CbcpCodecMalformed, IsRejectedWithItsReason) {
     ASSERT_FALSE(packet) << param.name;
     EXPECT_NE(packet.reason().find(param.reasonPart), std::string::npos)
         << param.name << ": " << packet.reason();
+    EXPECT_EQ(packet.kind(), param.kind) << param.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Table, CbcpCodecMalformed,
     ::testing::Values(
-        MalformedCase{"Empty", "", "header"},
-        MalformedCase{"OneByte", "02", "header"},
-        MalformedCase{"ThreeBytes", "02 01 00", "header"},
-        MalformedCase{"LengthBelowFour", "02 01 00 03", "less than 4"},
-        MalformedCase{"LengthZero", "02 01 00 00", "less than 4"},
-        MalformedCase{"LengthPastPayload", "02 01 00 20 01 02", "exceeds"},
-        MalformedCase{"LengthOnePastPayload", "02 01 00 07 01 02", "exceeds"},
-        MalformedCase{"LengthHuge", "02 01 ff ff 01 02", "exceeds"},
-        MalformedCase{"CodeZero", "00 01 00 06 01 02", "unknown code"},
-        MalformedCase{"CodeFour", "04 01 00 06 01 02", "unknown code"},
-        MalformedCase{"CodeFF", "ff 01 00 04", "unknown code"},
-        MalformedCase{"OptionLengthZero", "02 01 00 06 01 00", "less than 2"},
-        MalformedCase{"OptionLengthOne", "02 01 00 06 01 01", "less than 2"},
-        MalformedCase{"OptionHeaderTruncated", "02 01 00 05 01", "truncated"},
-        MalformedCase{"OptionOverrunsPacket", "02 01 00 07 02 09 0c", "runs past"},
-        MalformedCase{"OptionOverrunsByOne", "02 01 00 08 03 05 0c 01", "runs past"},
-        MalformedCase{"AddressWithoutNul", "02 01 00 0c 02 08 0c 01 35 35 35 31", "no NUL"},
-        MalformedCase{"AddressTypeOnlyNoNul", "02 01 00 08 02 04 0c 01", "no NUL"},
-        MalformedCase{"AddressTypeTwo", "02 01 00 0a 02 06 0c 02 35 00", "address type 2"},
-        MalformedCase{"AddressTypeZero", "02 01 00 0a 02 06 0c 00 35 00", "address type 0"},
-        MalformedCase{"AddressTypeFF", "02 01 00 0a 02 06 0c ff 35 00", "address type 255"},
-        MalformedCase{"NonPrintableCR", "02 01 00 0c 02 08 0c 01 35 0d 35 00", "non-printable"},
-        MalformedCase{"NonPrintableLF", "02 01 00 0c 02 08 0c 01 35 0a 41 00", "non-printable"},
-        MalformedCase{"NonPrintableHighBit", "02 01 00 0b 02 07 0c 01 35 c3 00", "non-printable"},
-        MalformedCase{"NonPrintableEscape", "02 01 00 0b 02 07 0c 01 1b 5b 00", "non-printable"},
-        MalformedCase{"UnknownOptionTypeZero", "02 01 00 06 00 02", "unknown option type 0"},
-        MalformedCase{"UnknownOptionTypeFive", "02 01 00 07 05 03 00", "unknown option type 5"},
-        MalformedCase{"NoCallbackWithAddress", "02 01 00 0a 01 06 00 01 35 00", "carries an address"},
-        MalformedCase{"UserWithTwoAddresses", "02 01 00 0d 02 09 0c 01 35 00 01 36 00", "several addresses"},
-        MalformedCase{"AdminWithTwoAddresses", "02 01 00 0d 03 09 0c 01 35 00 01 36 00", "several addresses"},
+        MalformedCase{"Empty", "", "header", "header-short"},
+        MalformedCase{"OneByte", "02", "header", "header-short"},
+        MalformedCase{"ThreeBytes", "02 01 00", "header", "header-short"},
+        MalformedCase{"LengthBelowFour", "02 01 00 03", "less than 4", "length-short"},
+        MalformedCase{"LengthZero", "02 01 00 00", "less than 4", "length-short"},
+        MalformedCase{"LengthPastPayload", "02 01 00 20 01 02", "exceeds", "length-past"},
+        MalformedCase{"LengthOnePastPayload", "02 01 00 07 01 02", "exceeds", "length-past"},
+        MalformedCase{"LengthHuge", "02 01 ff ff 01 02", "exceeds", "length-past"},
+        MalformedCase{"CodeZero", "00 01 00 06 01 02", "unknown code", "unknown-code"},
+        MalformedCase{"CodeFour", "04 01 00 06 01 02", "unknown code", "unknown-code"},
+        MalformedCase{"CodeFF", "ff 01 00 04", "unknown code", "unknown-code"},
+        MalformedCase{"OptionLengthZero", "02 01 00 06 01 00", "less than 2", "option-length"},
+        MalformedCase{"OptionLengthOne", "02 01 00 06 01 01", "less than 2", "option-length"},
+        MalformedCase{"OptionHeaderTruncated", "02 01 00 05 01", "truncated", "option-truncated"},
+        MalformedCase{"OptionOverrunsPacket", "02 01 00 07 02 09 0c", "runs past", "option-overrun"},
+        MalformedCase{"OptionOverrunsByOne", "02 01 00 08 03 05 0c 01", "runs past", "option-overrun"},
+        MalformedCase{"AddressWithoutNul", "02 01 00 0c 02 08 0c 01 35 35 35 31", "no NUL", "address-unterminated"},
+        MalformedCase{"AddressTypeOnlyNoNul", "02 01 00 08 02 04 0c 01", "no NUL", "address-unterminated"},
+        MalformedCase{"AddressTypeTwo", "02 01 00 0a 02 06 0c 02 35 00", "address type 2", "address-type"},
+        MalformedCase{"AddressTypeZero", "02 01 00 0a 02 06 0c 00 35 00", "address type 0", "address-type"},
+        MalformedCase{"AddressTypeFF", "02 01 00 0a 02 06 0c ff 35 00", "address type 255", "address-type"},
+        MalformedCase{"NonPrintableCR", "02 01 00 0c 02 08 0c 01 35 0d 35 00", "non-printable", "address-byte"},
+        MalformedCase{"NonPrintableLF", "02 01 00 0c 02 08 0c 01 35 0a 41 00", "non-printable", "address-byte"},
+        MalformedCase{"NonPrintableHighBit", "02 01 00 0b 02 07 0c 01 35 c3 00", "non-printable", "address-byte"},
+        MalformedCase{"NonPrintableEscape", "02 01 00 0b 02 07 0c 01 1b 5b 00", "non-printable", "address-byte"},
+        MalformedCase{"UnknownOptionTypeZero", "02 01 00 06 00 02", "unknown option type 0", "option-type"},
+        MalformedCase{"UnknownOptionTypeFive", "02 01 00 07 05 03 00", "unknown option type 5", "option-type"},
+        MalformedCase{"NoCallbackWithAddress", "02 01 00 0a 01 06 00 01 35 00",
+                      "carries an address", "no-callback-address"},
+        MalformedCase{"UserWithTwoAddresses", "02 01 00 0d 02 09 0c 01 35 00 01 36 00",
+                      "several addresses", "several-addresses"},
+        MalformedCase{"AdminWithTwoAddresses", "02 01 00 0d 03 09 0c 01 35 00 01 36 00",
+                      "several addresses", "several-addresses"},
         MalformedCase{"NineOptions",
-                      "02 01 00 16 01 02 01 02 01 02 01 02 01 02 01 02 01 02 01 02 01 02", "more than 8"},
+                      "02 01 00 16 01 02 01 02 01 02 01 02 01 02 01 02 01 02 01 02 01 02",
+                      "more than 8", "option-count"},
         MalformedCase{"AddressOverlong",
                       "02 01 00 4c 02 48 0c 01 "
                       "31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 "
                       "31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 "
                       "31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 31 "
                       "31 31 31 31 31 31 31 00",
-                      "longer than 64"},
-        MalformedCase{"SecondOptionTruncated", "02 01 00 07 01 02 03", "truncated"}),
+                      "longer than 64", "address-long"},
+        MalformedCase{"SecondOptionTruncated", "02 01 00 07 01 02 03", "truncated", "option-truncated"}),
     [](const ::testing::TestParamInfo<MalformedCase>& row) { return std::string(row.param.name); });
 
 TEST(CbcpCodecDescribe, PrintsDecodedFields) {

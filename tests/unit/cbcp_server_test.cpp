@@ -449,6 +449,88 @@ CbcpPacket response(const std::string& bytes) {
     return packet ? *packet : CbcpPacket{};
 }
 
+// Each refused Response names what was wrong in a stable kind (doc/events.md), which the lab's
+// hostile peer checks instead of the sentence.
+TEST_F(ACbcpServer, ARefusedResponseIsAnEventLineWithItsKind) {
+    start(userOffer());
+    receive("02 01 00 0c 02 08 0c 01 35 35 35 31");  // no NUL: the codec's kind
+    receive("02 02 00 07 03 03 05");                 // admin was not offered
+    EXPECT_EQ(host.eventLines, (std::vector<std::string>{"event=response-refused kind=address-unterminated",
+                                                         "event=response-refused kind=not-offered"}));
+}
+
+TEST_F(ACbcpServer, ADroppedPacketIsADebugEventLineWithItsKind) {
+    start(userOffer());
+    receive("02 07 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");  // id 7 was never sent
+    receive("03 01 00 06 01 02");                                // an Ack from the peer
+    receive("09 01 00 04");                                      // unknown code
+    EXPECT_TRUE(host.eventLines.empty());  // drops are not Info events: junk costs the peer nothing
+    EXPECT_TRUE(host.logged("event=cbcp-dropped kind=unknown-id"));
+    EXPECT_TRUE(host.logged("event=cbcp-dropped kind=unexpected-code"));
+    EXPECT_TRUE(host.logged("event=cbcp-dropped kind=unknown-code"));
+}
+
+TEST_F(ACbcpServer, AResponseChangedAfterTheAckIsDroppedAsSuch) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 39 39 39 39 00");
+    EXPECT_TRUE(host.logged("event=cbcp-dropped kind=changed-after-ack"));
+}
+
+TEST_F(ACbcpServer, AHelperVetoIsARefusedResponseOfItsOwnKind) {
+    host.vetoes["5551234"] = "user reached 3 callbacks per hour";
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    ASSERT_EQ(host.eventLines.size(), 2U);
+    EXPECT_EQ(host.eventLines[1], "event=response-refused kind=helper-veto");
+}
+
+TEST_F(ACbcpServer, EveryTransitionAndReAckIsADebugEventLine) {
+    start(userOffer());
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    receive("02 01 00 10 02 0c 0c 01 35 35 35 31 32 33 34 00");
+    EXPECT_TRUE(host.logged("event=cbcp-state from=Idle to=ReqSent"));
+    EXPECT_TRUE(host.logged("event=cbcp-state from=ReqSent to=AckSent"));
+    EXPECT_TRUE(host.logged("event=cbcp-reack id=1"));
+}
+
+TEST_F(ACbcpServer, AProtocolRejectSaysWhatFollows) {
+    start(userOffer(true));
+    server->onProtocolReject();
+    EXPECT_EQ(host.eventLines, std::vector<std::string>{"event=cbcp-rejected next=network"});
+    RecordingHost secureHost;
+    CbcpServer secure(config, secureHost);
+    secure.start(userOffer(false));
+    secure.onProtocolReject();
+    ASSERT_FALSE(secureHost.eventLines.empty());
+    EXPECT_EQ(secureHost.eventLines[0], "event=cbcp-rejected next=close");
+}
+
+TEST(CheckChoice, NamesEveryRefusalWithAStableKind) {
+    Offer list;
+    list.listNumbers = {"5551111"};
+    Offer admin;
+    admin.adminNumber = "5559999";
+    const struct {
+        const char* bytes;
+        Offer offer;
+        const char* kind;
+    } rows[] = {
+        {"02 01 00 04", userOffer(), "not-one-option"},
+        {"02 01 00 07 03 03 05", userOffer(), "not-offered"},
+        {"02 01 00 07 02 03 05", userOffer(), "no-number"},
+        {"02 01 00 0d 02 09 0c 01 2a 36 37 39 00", userOffer(), "number-refused"},
+        {"02 01 00 0d 03 09 0c 01 35 35 35 35 00", admin, "admin-number"},
+        {"02 01 00 07 04 03 05", list, "list-count"},
+        {"02 01 00 10 04 0c 0c 01 35 35 35 32 32 32 32 00", list, "list-not-offered"},
+    };
+    for (const auto& row : rows) {
+        const auto choice = checkChoice(response(row.bytes), row.offer, {});
+        EXPECT_EQ(choice.verdict, Choice::Verdict::ReRequest) << row.bytes;
+        EXPECT_EQ(choice.kind, row.kind) << row.bytes << ": " << choice.why;
+    }
+}
+
 TEST(CheckChoice, AcceptsAnOfferedUserNumberWithItsClampedDelay) {
     ServerConfig config;
     const auto choice = checkChoice(response("02 07 00 10 02 0c 78 01 35 35 35 31 32 33 34 00"), userOffer(), config);
@@ -505,9 +587,10 @@ TEST_F(ACbcpServer, ARefusedNumberAndTheSpentBudgetAreEventLines) {
     start(userOffer(false));
     receive("02 01 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");  // "555;ATH"
     receive("02 02 00 10 02 0c 0c 01 35 35 35 3b 41 54 48 00");
-    ASSERT_EQ(host.eventLines.size(), 3U) << host.eventLines.size();
+    ASSERT_EQ(host.eventLines.size(), 5U) << host.eventLines.size();
     // The caller's bytes are escaped: no space or '=' of theirs can make a field.
     EXPECT_EQ(host.eventLines[0], "event=number-refused number=555%3BATH kind=bad-number");
-    EXPECT_EQ(host.eventLines[2], "event=cbcp-failed requests=2");
+    EXPECT_EQ(host.eventLines[1], "event=response-refused kind=number-refused");
+    EXPECT_EQ(host.eventLines[4], "event=cbcp-failed requests=2");
 }
 }  // namespace

@@ -10,8 +10,10 @@
 namespace mscb::core {
 namespace {
 
-Error malformed(const std::string& why) {
-    return Error{"malformed CBCP packet: " + why};
+// `kind` is the stable name of the defect (doc/events.md: cbcp-rerequest, cbcp-dropped); `why`
+// the sentence for the log, which may be reworded.
+Error malformed(const char* kind, const std::string& why) {
+    return Error{"malformed CBCP packet: " + why, kind};
 }
 
 bool isPrintable(std::uint8_t byte) {
@@ -28,7 +30,7 @@ Result<bool> parseOptionBody(std::span<const std::uint8_t> body, CbcpOption& opt
     while (reader.remaining() > 0) {
         const auto addressType = *reader.u8();
         if (addressType != kAddressTypePstn) {
-            return malformed("address type " + std::to_string(addressType) +
+            return malformed("address-type", "address type " + std::to_string(addressType) +
                              " (only 1, PSTN/ISDN, is defined)");
         }
         std::string address;
@@ -39,25 +41,25 @@ Result<bool> parseOptionBody(std::span<const std::uint8_t> body, CbcpOption& opt
                 break;
             }
             if (!isPrintable(*byte)) {
-                return malformed("non-printable byte in address");
+                return malformed("address-byte", "non-printable byte in address");
             }
             if (address.size() == kMaxAddressBytes) {
-                return malformed("address longer than " + std::to_string(kMaxAddressBytes) + " bytes");
+                return malformed("address-long", "address longer than " + std::to_string(kMaxAddressBytes) + " bytes");
             }
             address.push_back(static_cast<char>(*byte));
         }
         if (!terminated) {
-            return malformed("address has no NUL inside its option");
+            return malformed("address-unterminated", "address has no NUL inside its option");
         }
         option.addresses.push_back(std::move(address));
     }
     const bool singleAddressType =
         option.type == CallbackType::User || option.type == CallbackType::Admin;
     if (option.type == CallbackType::NoCallback && !option.addresses.empty()) {
-        return malformed("no-callback option carries an address");
+        return malformed("no-callback-address", "no-callback option carries an address");
     }
     if (singleAddressType && option.addresses.size() > 1) {
-        return malformed(std::string(toString(option.type)) + " option carries several addresses");
+        return malformed("several-addresses", std::string(toString(option.type)) + " option carries several addresses");
     }
     return true;
 }
@@ -89,17 +91,17 @@ Result<CbcpPacket> parseCbcpPacket(std::span<const std::uint8_t> bytes) {
     const auto id = header.u8();
     const auto length = header.u16be();
     if (!code || !id || !length) {
-        return malformed("shorter than the 4-byte header");
+        return malformed("header-short", "shorter than the 4-byte header");
     }
     if (*length < kCbcpHeaderBytes) {
-        return malformed("Length " + std::to_string(*length) + " is less than 4");
+        return malformed("length-short", "Length " + std::to_string(*length) + " is less than 4");
     }
     if (*length > bytes.size()) {
-        return malformed("Length " + std::to_string(*length) + " exceeds the " +
+        return malformed("length-past", "Length " + std::to_string(*length) + " exceeds the " +
                          std::to_string(bytes.size()) + " bytes received");
     }
     if (*code < 1 || *code > 3) {
-        return malformed("unknown code " + std::to_string(*code));
+        return malformed("unknown-code", "unknown code " + std::to_string(*code));
     }
     CbcpPacket packet;
     packet.code = static_cast<CbcpCode>(*code);
@@ -108,29 +110,29 @@ Result<CbcpPacket> parseCbcpPacket(std::span<const std::uint8_t> bytes) {
     ByteReader reader(bytes.subspan(kCbcpHeaderBytes, *length - kCbcpHeaderBytes));
     while (reader.remaining() > 0) {
         if (packet.options.size() == kMaxOptionsPerPacket) {
-            return malformed("more than " + std::to_string(kMaxOptionsPerPacket) + " options");
+            return malformed("option-count", "more than " + std::to_string(kMaxOptionsPerPacket) + " options");
         }
         const auto optionStart = reader.position();
         const auto type = reader.u8();
         const auto optionLength = reader.u8();
         if (!type || !optionLength) {
-            return malformed("option header truncated");
+            return malformed("option-truncated", "option header truncated");
         }
         if (*optionLength < 2) {
-            return malformed("option length " + std::to_string(*optionLength) + " is less than 2");
+            return malformed("option-length", "option length " + std::to_string(*optionLength) + " is less than 2");
         }
         const auto body = reader.take(*optionLength - 2U);
         if (!body) {
-            return malformed("option of length " + std::to_string(*optionLength) +
+            return malformed("option-overrun", "option of length " + std::to_string(*optionLength) +
                              " runs past the packet");
         }
         if (*type < 1 || *type > 4) {
-            return malformed("unknown option type " + std::to_string(*type));
+            return malformed("option-type", "unknown option type " + std::to_string(*type));
         }
         CbcpOption option;
         option.type = static_cast<CallbackType>(*type);
         if (auto parsed = parseOptionBody(*body, option); !parsed) {
-            return Error{parsed.reason()};
+            return Error{parsed.reason(), parsed.kind()};
         }
         const auto raw = bytes.subspan(kCbcpHeaderBytes + optionStart, *optionLength);
         option.raw.assign(raw.begin(), raw.end());

@@ -43,6 +43,9 @@ CbcpServer::CbcpServer(ServerConfig config, ServerHost& host)
 void CbcpServer::transition(ServerState next, const std::string& why) {
     host_.log(LogLevel::Debug, std::string("CBCP ") + toString(state_) + " -> " + toString(next) +
                                    " (" + why + ")");
+    // Debug like the sentence (with `debug`, pppd shows the exchange step by step).
+    host_.log(LogLevel::Debug,
+              EventLine("cbcp-state").with("from", toString(state_)).with("to", toString(next)).format());
     state_ = next;
 }
 
@@ -90,27 +93,28 @@ void CbcpServer::onPacket(std::span<const std::uint8_t> bytes) {
         // cannot burn the Request budget (doc/security.md §6).
         const bool response = !bytes.empty() && bytes[0] == static_cast<std::uint8_t>(CbcpCode::Response);
         if (state_ == ServerState::ReqSent && response) {
-            reRequest(packet.reason());
+            reRequest(packet.kind(), packet.reason());
         } else {
-            drop(packet.reason());
+            drop(packet.kind(), packet.reason());
         }
         return;
     }
     if (packet->code != CbcpCode::Response) {
-        drop(std::string("unexpected ") + toString(packet->code) + " from the peer");
+        drop("unexpected-code", std::string("unexpected ") + toString(packet->code) + " from the peer");
         return;
     }
     if (!idWasSent(packet->id)) {
-        drop("Response id " + std::to_string(packet->id) + " was never sent");
+        drop("unknown-id", "Response id " + std::to_string(packet->id) + " was never sent");
         return;
     }
     handleResponse(*packet);
 }
 
 Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerConfig& config) {
-    const auto reRequest = [](std::string why) {
+    const auto reRequest = [](const char* kind, std::string why) {
         Choice choice;
         choice.verdict = Choice::Verdict::ReRequest;
+        choice.kind = kind;
         choice.why = std::move(why);
         return choice;
     };
@@ -127,12 +131,12 @@ Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerC
     // this exchange is accepted, since the Request never changes meaning within it. The seed's
     // Cisco dropped a valid Response to id 20 while its user typed and lost ~1 s.
     if (response.options.size() != 1) {
-        return reRequest("Response carries " + std::to_string(response.options.size()) +
+        return reRequest("not-one-option", "Response carries " + std::to_string(response.options.size()) +
                          " options, exactly one is required");
     }
     const auto& option = response.options[0];
     if (!offered(option.type)) {
-        return reRequest(std::string("type ") + toString(option.type) + " was not offered");
+        return reRequest("not-offered", std::string("type ") + toString(option.type) + " was not offered");
     }
     Choice choice;
     choice.verdict = Choice::Verdict::Accept;
@@ -144,10 +148,10 @@ Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerC
     switch (option.type) {
     case CallbackType::NoCallback: break;
     case CallbackType::User: {
-        if (option.addresses.size() != 1) return reRequest("user option without a number");
+        if (option.addresses.size() != 1) return reRequest("no-number", "user option without a number");
         auto number = checkDialNumber(option.addresses[0], config.rules, NumberSource::Peer);
         if (!number) {
-            auto refused = reRequest("caller's number refused");
+            auto refused = reRequest("number-refused", "caller's number refused");
             refused.refusedNumber = option.addresses[0];
             refused.refusal = number.reason();
             refused.refusalKind = number.kind();
@@ -160,15 +164,15 @@ Choice checkChoice(const CbcpPacket& response, const Offer& offer, const ServerC
         break;
     }
     case CallbackType::Admin:
-        if (!option.addresses.empty()) return reRequest("admin option carries a number");
+        if (!option.addresses.empty()) return reRequest("admin-number", "admin option carries a number");
         choice.agreement.number = *offer.adminNumber;
         break;
     case CallbackType::List: {
-        if (option.addresses.size() != 1) return reRequest("list Response must name exactly one number");
+        if (option.addresses.size() != 1) return reRequest("list-count", "list Response must name exactly one number");
         auto canonical = checkDialNumber(option.addresses[0], config.rules, NumberSource::Operator);
         if (!canonical || std::find(offer.listNumbers.begin(), offer.listNumbers.end(), canonical->canonical) ==
                               offer.listNumbers.end()) {
-            return reRequest("list Response names a number that was not offered");
+            return reRequest("list-not-offered", "list Response names a number that was not offered");
         }
         choice.agreement.number = canonical->canonical;
         break;
@@ -187,13 +191,14 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
         // one never changes what was agreed (a caller cannot redirect the callback).
         if (packet.options.size() == 1 && packet.options[0].raw == acceptedOption_) {
             host_.log(LogLevel::Debug, "duplicate Response id " + std::to_string(packet.id) + ", re-Ack");
+            host_.log(LogLevel::Debug, EventLine("cbcp-reack").with("id", packet.id).format());
             host_.sendCbcp(serializeCbcp(CbcpCode::Ack, packet.id, {ackOption_}));
         } else {
-            drop("Response after Ack differs from the accepted one");
+            drop("changed-after-ack", "Response after Ack differs from the accepted one");
         }
         return;
     default:
-        drop(std::string("Response in state ") + toString(state_));
+        drop("wrong-state", std::string("Response in state ") + toString(state_));
         return;
     }
     const auto choice = checkChoice(packet, offer_, config_);
@@ -207,7 +212,7 @@ void CbcpServer::handleResponse(const CbcpPacket& packet) {
                             .with("kind", choice.refusalKind.empty() ? "bad-number" : choice.refusalKind));
         }
         if (choice.stopOfferingUser) offer_.user = false;
-        reRequest(choice.why);
+        reRequest(choice.kind, choice.why);
         return;
     }
     const auto& agreement = choice.agreement;
@@ -264,8 +269,9 @@ CbcpOption ackOptionFor(const CbcpOption& accepted, const Agreement& agreement) 
     return ack;
 }
 
-void CbcpServer::reRequest(const std::string& why) {
+void CbcpServer::reRequest(const std::string& kind, const std::string& why) {
     host_.log(LogLevel::Notice, "new Request: " + why);
+    host_.event(EventLine("response-refused").with("kind", kind));
     host_.cancelTimer();
     if (offer_.empty()) {
         fail("nothing left to offer");
@@ -284,12 +290,14 @@ void CbcpServer::withdraw(CallbackType type, const std::string& number, const st
         break;
     case CallbackType::NoCallback: break;
     }
-    reRequest(why);
+    reRequest("helper-veto", why);
 }
 
-void CbcpServer::drop(const std::string& why) {
+void CbcpServer::drop(const std::string& kind, const std::string& why) {
     ++dropped_;
     host_.log(LogLevel::Debug, "dropped CBCP packet: " + why);
+    // Debug, like the sentence: a peer may send junk at line rate, and drops cost it nothing.
+    host_.log(LogLevel::Debug, EventLine("cbcp-dropped").with("kind", kind).format());
 }
 
 void CbcpServer::fail(const std::string& why) {
@@ -319,6 +327,7 @@ void CbcpServer::onProtocolReject() {
         return;
     }
     host_.cancelTimer();
+    host_.event(EventLine("cbcp-rejected").with("next", offer_.noCallback ? "network" : "close"));
     if (offer_.noCallback) {
         transition(ServerState::NoCallback, "peer rejected CBCP, continuing without callback");
         host_.startNetworks();

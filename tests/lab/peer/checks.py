@@ -16,17 +16,17 @@ def do_check(a):
     if not wire["wire_ok"]:
         problems.append("wire: " + wire["observed"])
     for rx in spec["log"]:
-        if not re.search(rx, log):
+        if not re.search(rx, log, re.M):
             problems.append(f"log lacks /{rx}/")
     for rx in spec["nolog"]:
-        if re.search(rx, log):
+        if re.search(rx, log, re.M):
             problems.append(f"log has /{rx}/")
     if spec["count"]:
-        n = len(re.findall(spec["count"][0], log))
+        n = len(re.findall(spec["count"][0], log, re.M))
         if n != spec["count"][1]:
             problems.append(f"/{spec['count'][0]}/ x{n}, want {spec['count'][1]}")
     if spec["same"]:
-        n1, n2 = (len(re.findall(rx, log)) for rx in spec["same"][:2])
+        n1, n2 = (len(re.findall(rx, log, re.M)) for rx in spec["same"][:2])
         if n1 != n2 or n1 < (spec["same"][2] if len(spec["same"]) > 2 else 1):
             problems.append(f"{n1} received but {n2} dropped")
     m = re.search(r"event=asked .*session=(\S+)", log)
@@ -41,8 +41,8 @@ def do_check(a):
     rc = a.rc
     if not rc.isdigit() or int(rc) >= 64:
         problems.append(f"server pppd exit status {rc} (signal/timeout/hang)")
-    dropped = len(re.findall(r"mscb: dropped CBCP packet", log))
-    rereqs = len(re.findall(r"mscb: new Request", log))
+    dropped = len(re.findall(r"event=cbcp-dropped ", log))
+    rereqs = len(re.findall(r"event=response-refused ", log))
     observed = f"{wire['observed']}; log: {dropped} dropped, {rereqs} re-Requests; jobs {len(jobs)}; pppd rc {rc}"
     verdict = "PASS" if not problems else "FAIL"
     print(f"{a.case}\t{spec['expect']}\t{observed}\t{verdict}" + ("" if not problems else "\t" + "; ".join(problems)))

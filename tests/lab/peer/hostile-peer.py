@@ -15,8 +15,8 @@ log are checked afterwards by `check`.
     hostile-peer.py check CASE --wire FILE.json --srv-log LOG --helper-log LOG --helper-from LINE --rc RC
     hostile-peer.py table                       the catalogue as a Markdown table
 
-Reactions: drop (silently dropped and counted: `mscb: dropped CBCP packet`, no reply), rereq (a fresh
-Request with a new id at once: `mscb: new Request`), ack (CBCP Ack), close (the server ends the link:
+Reactions: drop (silently dropped and counted: `event=cbcp-dropped`, no reply), rereq (a fresh
+Request with a new id at once: `event=response-refused`), ack (CBCP Ack), close (the server ends the link:
 LCP Terminate-Request), network (the server goes on to IPCP), pppd (discarded by pppd or the kernel
 before mscb sees it).
 """

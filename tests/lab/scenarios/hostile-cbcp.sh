@@ -4,7 +4,7 @@
 # itself) dials the mscb server through pstn-sim and plays its catalogue of malformed and abusive
 # CBCP packets and sequences, one case per call, the server pppd restarted for each case
 # (mscb-restart 1000, mscb-max-req 4, mscb-ack-wait 1500). Per case: the wire reaction (checked by
-# the peer), the server's debug log (drop / new Request / Ack / close), the helper (a job only for
+# the peer), the server's debug log (event lines: drop / refused Response / Ack / close), the helper (a job only for
 # the positive cases, none for any rejected exchange), and the server pppd's exit (no signal, no
 # hang). Writes $MSCB_RESULTS/hostile-catalogue.txt (case, expected, observed, verdict).
 # Optional ARGS: case names to run (default: all).

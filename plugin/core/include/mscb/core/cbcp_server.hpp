@@ -89,6 +89,7 @@ struct Choice {
     };
     Verdict verdict = Verdict::ReRequest;
     std::string why;
+    std::string kind;                           ///< ReRequest: the stable name of what was wrong
     Agreement agreement;                        ///< Accept: type, canonical number, clamped delay, id
     std::optional<std::string> refusedNumber;  ///< the caller's raw number, when the firewall refused it
     std::string refusal;                        ///< ...the firewall's reason
@@ -126,11 +127,11 @@ private:
     void transition(ServerState next, const std::string& why);
     void sendRequest();
     void handleResponse(const CbcpPacket& packet);
-    void reRequest(const std::string& why);
+    void reRequest(const std::string& kind, const std::string& why);
     /// Stops offering what `type` was agreed on (number refused), then asks again.
     void withdraw(CallbackType type, const std::string& number, const std::string& why);
     void acknowledge(const CbcpPacket& response, const Agreement& agreement);
-    void drop(const std::string& why);
+    void drop(const std::string& kind, const std::string& why);
     void fail(const std::string& why);
     [[nodiscard]] bool idWasSent(std::uint8_t id) const;
 
