@@ -186,7 +186,7 @@ public:
             pid_ = pid;
         }
         switch (decision.verdict) {
-        case Verdict::Refuse: return refuse(decision.reason);
+        case Verdict::Refuse: return refuse(peer, decision.kind, decision.reason);
         case Verdict::Stock: return MSCB_STOCK;
         case Verdict::ContinueCbcp: return MSCB_RUN_CBCP;
         case Verdict::OfferCallback: break;
@@ -198,7 +198,7 @@ public:
         }
         const std::string who = "'" + escapeForLog(peer) + "'";
         auto plan = core::planCbcp(decision, helperRefusal, config_);
-        if (!plan) return refuse("user " + who + " " + plan.reason());
+        if (!plan) return refuse(peer, plan.kind(), "user " + who + " " + plan.reason());
         offer_ = plan->offer;
         serverConfig_ = plan->config;
         const std::string why = helperRefusal ? *helperRefusal : decision.why;
@@ -367,11 +367,12 @@ private:
         return core::LinkCbcp::Done;
     }
 
-    int refuse(const std::string& reason) {
+    /// `user`: the name this authentication gave (a return call's may not be the job's user).
+    int refuse(const std::string& user, const std::string& kind, const std::string& reason) {
         refused_ = true;
         refusalReason_ = reason;
         log(core::LogLevel::Error, reason);
-        event(EventLine("refused").with("user", user_));  // empty is written "-"
+        event(EventLine("refused").with("user", user).with("kind", kind));  // empty is written "-"
         return MSCB_REFUSE;
     }
 

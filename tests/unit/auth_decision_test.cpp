@@ -62,6 +62,7 @@ TEST_F(AnAuthentication, AHelperRefusalLeavesNoCallbackOnlyOrRefusesAMandatoryUs
     auto mandatory = planCbcp(decide(), std::string("helper refused: line busy"), ServerConfig{});
     ASSERT_FALSE(mandatory);
     EXPECT_EQ(mandatory.reason(), "must be called back but callback is not possible: helper refused: line busy");
+    EXPECT_EQ(mandatory.kind(), "not-possible");
 }
 
 TEST_F(AnAuthentication, AMandatoryUserWhoDidNotAskIsRefused) {
@@ -70,6 +71,7 @@ TEST_F(AnAuthentication, AMandatoryUserWhoDidNotAskIsRefused) {
     const auto d = decide();
     ASSERT_EQ(d.verdict, Verdict::Refuse);
     EXPECT_NE(d.reason.find("did not ask for callback"), std::string::npos) << d.reason;
+    EXPECT_EQ(d.kind, "not-asked");
 }
 
 TEST_F(AnAuthentication, AnOptionalUserWhoDidNotAskIsLeftToPppd) {
@@ -110,6 +112,7 @@ TEST_F(AnAuthentication, AnUnusableRadiusCallbackRefusesOnlyWhenRadiusRequiredIt
     d = decide();
     ASSERT_EQ(d.verdict, Verdict::Refuse);
     EXPECT_NE(d.reason.find("must be called back (RADIUS)"), std::string::npos) << d.reason;
+    EXPECT_EQ(d.kind, "radius");
 }
 
 TEST_F(AnAuthentication, AReturnCallMustBeTheUserCalledBackEveryTime) {
@@ -122,6 +125,7 @@ TEST_F(AnAuthentication, AReturnCallMustBeTheUserCalledBackEveryTime) {
     ASSERT_EQ(d.verdict, Verdict::Refuse);
     EXPECT_EQ(d.reason, "SECURITY: return call authenticated as 'mallory', expected 'alice' (re-authentication); "
                         "disconnecting");
+    EXPECT_EQ(d.kind, "wrong-user");
 }
 
 TEST_F(AnAuthentication, AReturnCallComparesNamesUnderTheFold) {
@@ -147,11 +151,13 @@ TEST_F(AnAuthentication, AReAuthenticationOnOneLinkNeverStartsASecondExchange) {
     EXPECT_EQ(decide().verdict, Verdict::Stock);
     facts.link = LinkCbcp::Refused;
     EXPECT_EQ(decide().verdict, Verdict::Refuse);
+    EXPECT_EQ(decide().kind, "refused-link");
     facts.link = LinkCbcp::Done;
     facts.peer = "bob";
     const auto d = decide();
     ASSERT_EQ(d.verdict, Verdict::Refuse);
     EXPECT_NE(d.reason.find("re-authenticated as 'bob' after 'alice'"), std::string::npos) << d.reason;
+    EXPECT_EQ(d.kind, "changed-user");
 }
 
 TEST_F(AnAuthentication, ThePlanCarriesThePolicysDelaysAndPrefixes) {

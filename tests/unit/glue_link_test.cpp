@@ -30,10 +30,18 @@ struct Recorded {
     std::vector<std::string> connectorCommands;  // prepare + set
     int networksStarted = 0;
     int endAfterThisCall = 0;
+    std::vector<std::string> logs;
+
+    bool logged(const std::string& part) const {
+        for (const auto& line : logs) {
+            if (line.find(part) != std::string::npos) return true;
+        }
+        return false;
+    }
 };
 Recorded recorded;
 
-void recordLog(int, const char*) {}
+void recordLog(int, const char* text) { recorded.logs.emplace_back(text); }
 void recordPacket(const unsigned char* p, int len) { recorded.sent.emplace_back(p, p + len); }
 void noTimer(long) {}
 void nothing() {}
@@ -177,6 +185,7 @@ TEST_F(ALine, TheReturnCallIsCheckedOnEveryAuthentication) {
     EXPECT_EQ(authUp("alice", false), MSCB_STOCK);
     mscb_core_link_down();  // LCP renegotiates; the call stays up
     EXPECT_EQ(authUp("mallory", false), MSCB_REFUSE);
+    EXPECT_TRUE(recorded.logged("event=refused user=mallory kind=wrong-user"));
 }
 
 // Review finding: an EAP re-challenge (eap-interval) comes through auth-up again without any
@@ -192,6 +201,7 @@ TEST_F(ALine, AReChallengeAfterCbcpLeavesTheLinkAlone) {
     mscb_core_open();  // pppd would not call it for MSCB_STOCK; harmless if it did
     EXPECT_EQ(recorded.sent.size(), packets) << "a new CBCP Request went out";
     EXPECT_EQ(authUp("bob"), MSCB_REFUSE) << "another user on the same link";
+    EXPECT_TRUE(recorded.logged("event=refused user=bob kind=changed-user"));
 }
 
 TEST_F(ALine, AReChallengeDuringTheExchangeLetsItGoOn) {

@@ -8,9 +8,10 @@ namespace {
 
 using Verdict = AuthDecision::Verdict;
 
-AuthDecision verdict(Verdict v, std::string reason = {}) {
+AuthDecision verdict(Verdict v, std::string kind = {}, std::string reason = {}) {
     AuthDecision d;
     d.verdict = v;
+    d.kind = std::move(kind);
     d.reason = std::move(reason);
     return d;
 }
@@ -25,9 +26,9 @@ AuthDecision decideReturnCall(const AuthFacts& f) {
     const bool again = f.link != LinkCbcp::None;
     if (!f.expectedUser) return verdict(Verdict::Stock);
     if (!sameUser(f.peer, *f.expectedUser, f.fold)) {
-        return verdict(Verdict::Refuse, "SECURITY: return call authenticated as " + quoted(f.peer) + ", expected " +
-                                            quoted(*f.expectedUser) + (again ? " (re-authentication)" : "") +
-                                            "; disconnecting");
+        return verdict(Verdict::Refuse, "wrong-user",
+                       "SECURITY: return call authenticated as " + quoted(f.peer) + ", expected " +
+                           quoted(*f.expectedUser) + (again ? " (re-authentication)" : "") + "; disconnecting");
     }
     auto d = verdict(Verdict::Stock);
     d.notes.emplace_back(LogLevel::Notice, "return call: " + quoted(f.peer) + " authenticated " +
@@ -39,11 +40,14 @@ AuthDecision decideReturnCall(const AuthFacts& f) {
 // re-challenge, eap-interval): never a second CBCP exchange on one link, never another user.
 AuthDecision decideAgain(const AuthFacts& f) {
     if (!sameUser(f.peer, f.firstUser, UserFold{})) {
-        return verdict(Verdict::Refuse, "SECURITY: re-authenticated as " + quoted(f.peer) + " after " +
-                                            quoted(f.firstUser) + " on the same link; disconnecting");
+        return verdict(Verdict::Refuse, "changed-user",
+                       "SECURITY: re-authenticated as " + quoted(f.peer) + " after " + quoted(f.firstUser) +
+                           " on the same link; disconnecting");
     }
     switch (f.link) {
-    case LinkCbcp::Refused: return verdict(Verdict::Refuse, "re-authentication of " + quoted(f.peer) + " on a refused link");
+    case LinkCbcp::Refused:
+        return verdict(Verdict::Refuse, "refused-link",
+                       "re-authentication of " + quoted(f.peer) + " on a refused link");
     case LinkCbcp::Running: {
         auto d = verdict(Verdict::ContinueCbcp);
         d.notes.emplace_back(LogLevel::Info, "re-authentication of " + quoted(f.peer) + " during the CBCP exchange; it goes on");
@@ -82,6 +86,7 @@ AuthDecision decideAuth(const AuthFacts& f) {
         if (!fromRadius.error.empty()) {
             if (fromRadius.required) {
                 d.verdict = Verdict::Refuse;
+                d.kind = "radius";
                 d.reason = "user " + who + " must be called back (RADIUS) but " + fromRadius.error + "; disconnecting";
                 return d;
             }
@@ -95,6 +100,7 @@ AuthDecision decideAuth(const AuthFacts& f) {
     if (!f.peerAsked) {
         if (d.policy.offersCallback() && d.policy.mandatory) {
             d.verdict = Verdict::Refuse;
+            d.kind = "not-asked";
             d.reason = "user " + who + " must be called back (" + describePolicy(d.policy) +
                        ") but the caller did not ask for callback; disconnecting";
             return d;
@@ -117,7 +123,7 @@ Result<CbcpPlan> planCbcp(const AuthDecision& decision, const std::optional<std:
     const std::string why = helperRefusal ? *helperRefusal : decision.why;
     CbcpPlan plan{offerFor(decision.policy, possible), base};
     if (plan.offer.empty()) {
-        return Error{"must be called back but callback is not possible: " + why};
+        return Error{"must be called back but callback is not possible: " + why, "not-possible"};
     }
     plan.config.rules = rulesFor(decision.policy, base.rules);
     if (decision.policy.delayMin) plan.config.delayMin = *decision.policy.delayMin;

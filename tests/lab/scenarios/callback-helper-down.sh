@@ -28,8 +28,7 @@ lab_users 'cli preset 5551234 secure'
 start_server mscb-users /etc/ppp/mscb-users
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert "CHAP succeeds" wait_chap_ok pppd-srv.log cli 30
-assert "clear refusal" wait_log pppd-srv.log \
-    "mscb: user 'cli' must be called back but callback is not possible: .*helper not reachable" 10
+assert "refused: must be called back, callback not possible" wait_event pppd-srv.log 10 refused user=cli kind=not-possible
 assert "server terminates the link" wait_log pppd-srv.log 'sent \[LCP TermReq' 10
 wait_bg pppd-cli 30 >/dev/null
 wait_bg pppd-srv 30 >/dev/null

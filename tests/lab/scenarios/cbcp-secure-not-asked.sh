@@ -9,7 +9,7 @@ lab_users 'cli preset 5551234 secure'
 start_server mscb-users /etc/ppp/mscb-users
 start_caller pppd-cli   # no `callback` option
 assert "CHAP succeeds" wait_chap_ok pppd-srv.log cli 30
-assert "documented refusal" wait_log pppd-srv.log "mscb: user 'cli' must be called back \(preset 5551234 mandatory\) but the caller did not ask for callback; disconnecting" 10
+assert "refused: a mandatory user did not ask" wait_event pppd-srv.log 10 refused user=cli kind=not-asked
 assert "server terminates the link" wait_log pppd-srv.log 'sent \[LCP TermReq' 10
 wait_bg pppd-cli 30 >/dev/null
 wait_bg pppd-srv 30 >/dev/null

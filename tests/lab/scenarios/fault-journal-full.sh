@@ -20,8 +20,7 @@ assert "CHAP succeeds" wait_chap_ok pppd-srv.log cli 30
 sleep 3
 assert "server offers no-callback only (admission refused)" \
     grep -q 'sent \[CBCP Request id=1 \[no-callback\]\]' "$MSCB_RESULTS/pppd-srv.log"
-assert "clear reason (journal / space) in the server log" \
-    grep -Eiq 'mscb: .*(journal|space|ENOSPC)' "$MSCB_RESULTS/pppd-srv.log"
+assert "admission refused for the journal" wait_event helper.log 5 admit-refused user=cli kind=journal
 assert "no job accepted without a journal" test "$(event_count helper.log job-accepted)" = 0
 grep -E 'journal|job ' "$MSCB_RESULTS/helper.log" | head -20
 stop_bg pppd-cli TERM; wait_bg pppd-cli 15 >/dev/null; wait_bg pppd-srv 20 >/dev/null

@@ -18,6 +18,7 @@ assert "return call connects" wait_log pstn.jsonl '"event":"connect","caller":"m
 assert "CHAP itself succeeds for mallory" wait_chap_ok pppd-srv.log mallory 20
 assert "security event logged" \
     wait_event pppd-srv.log 10 return-auth user=mallory expected=cli verdict=refused
+assert "refused as the wrong user" wait_event pppd-srv.log 10 refused user=mallory kind=wrong-user
 assert "server terminates the return call" wait_log pppd-srv.log 'sent \[LCP TermReq' 10
 wait_bg pppd-cli-leg2 30 >/dev/null
 wait_bg pppd-srv 30 >/dev/null

@@ -50,6 +50,7 @@ struct AuthDecision {
     };
     Verdict verdict = Verdict::Stock;
     std::string reason;                 ///< Refuse
+    std::string kind;                   ///< Refuse: its stable name (the `refused` event, doc/events.md)
     UserPolicy policy;                  ///< OfferCallback: the policy that applies
     bool askHelper = false;             ///< OfferCallback: callback possible, the helper must admit it
     std::string why;                    ///< OfferCallback: why callback is not possible
