@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.hpp"
+#include "mscb/event_line.hpp"
 #include "mscb/helper_message.hpp"
 #include "unix_socket.hpp"
 
@@ -32,11 +33,16 @@ void say(const std::string& text) {
     std::fprintf(stderr, "mscb-connect: %s\n", text.c_str());
 }
 
+/// The stable form of what happened to the line (doc/events.md), after the sentence.
+void event(const std::string& job, const char* result) {
+    say(mscb::EventLine("connector").with("job", job).with("result", result).format());
+}
+
 enum class Outcome { Connected, Failed, Lost };
 
 // One connection's worth: send the line, wait for the verdict.
 Outcome attempt(const std::string& socketPath, mscb::helper::UniqueFd inherited, const std::string& session,
-                Clock::time_point deadline, bool& handedOver) {
+                Clock::time_point deadline, bool& handedOver, std::string& lastJob) {
     auto fd = inherited ? mscb::Result<mscb::helper::UniqueFd>(std::move(inherited))
                         : mscb::helper::connectSeqpacket(socketPath);
     if (!fd) {
@@ -63,6 +69,7 @@ Outcome attempt(const std::string& socketPath, mscb::helper::UniqueFd inherited,
         if (!received) {
             if (received.kind() == mscb::helper::kReceiveAgain) continue;
             say("helper connection lost: " + received.reason());
+            event(lastJob, "lost");
             return Outcome::Lost;
         }
         auto message = mscb::decodeMessage(received->bytes);
@@ -73,15 +80,20 @@ Outcome attempt(const std::string& socketPath, mscb::helper::UniqueFd inherited,
         const auto job = std::string(message->get("job").value_or("?"));
         if (message->verb == "ok") {
             handedOver = true;
+            lastJob = job;
             say("line handed to the helper, job " + job);
+            event(job, "handed");
         } else if (message->verb == "refused") {
             say("helper refused the line: " + std::string(message->get("reason").value_or("?")));
-            return handedOver ? Outcome::Failed : Outcome::Failed;
+            event(lastJob, "refused");
+            return Outcome::Failed;
         } else if (message->verb == "connected") {
             say("return call connected, job " + job);
+            event(job, "connected");
             return Outcome::Connected;
         } else if (message->verb == "failed") {
             say("callback failed, job " + job + ": " + std::string(message->get("reason").value_or("?")));
+            event(job, "failed");
             return Outcome::Failed;
         } else {
             say("unexpected reply '" + message->verb + "'");
@@ -143,8 +155,9 @@ int main(int argc, char** argv) {
     const auto deadline = Clock::now() + std::chrono::seconds(timeoutSeconds);
     auto reconnectUntil = Clock::now() + kReconnectWindow;
     bool handedOver = false;
+    std::string lastJob;  ///< the job the helper named for this line, once it did
     for (;;) {
-        switch (attempt(socketPath, std::move(inherited), session, deadline, handedOver)) {
+        switch (attempt(socketPath, std::move(inherited), session, deadline, handedOver, lastJob)) {
         case Outcome::Connected: return 0;
         case Outcome::Failed: return 1;
         case Outcome::Lost: break;

@@ -193,8 +193,12 @@ public:
         }
         session_ = newSessionId(pid);
         std::optional<std::string> helperRefusal;
+        std::string unavailable = decision.whyKind;
         if (decision.askHelper) {
-            if (auto admitted = admit(); !admitted) helperRefusal = admitted.reason();
+            if (auto admitted = admit(); !admitted) {
+                helperRefusal = admitted.reason();
+                unavailable = admitted.kind();
+            }
         }
         const std::string who = "'" + escapeForLog(peer) + "'";
         auto plan = core::planCbcp(decision, helperRefusal, config_);
@@ -211,7 +215,9 @@ public:
                   .with("line", line)
                   .with("policy", core::describePolicy(decision.policy))
                   .with("source", decision.policy.source)
-                  .with("session", session_));
+                  .with("session", session_)
+                  .with("offer", core::describeOfferTypes(offer_))
+                  .with("unavailable", unavailable));  // empty is written "-"
         return MSCB_RUN_CBCP;
     }
 
@@ -379,18 +385,18 @@ private:
     Result<bool> admit() {
         auto connection = HelperConnection::open(helperSocket_);
         if (!connection) {
-            return Error{connection.reason()};
+            return Error{connection.reason(), "helper-unreachable"};
         }
         helper_ = std::move(connection).value();
         AdmitRequest request{user_, line_, session_, pid_};
         auto reply = helper_.exchange(toMessage(request), kHelperTimeout);
         if (!reply) {
             helper_.close();
-            return Error{reply.reason()};
+            return Error{reply.reason(), "helper-error"};
         }
         if (!reply->accepted) {
             helper_.close();
-            return Error{"helper refused: " + reply->reason};
+            return Error{"helper refused: " + reply->reason, "helper-refused"};
         }
         return true;
     }

@@ -86,6 +86,7 @@ TEST_F(AnAuthentication, NoPeerNameMeansNoCallbackAndSaysWhy) {
     ASSERT_EQ(d.verdict, Verdict::OfferCallback);
     EXPECT_FALSE(d.askHelper);
     EXPECT_EQ(d.why, "no authenticated peer name (noauth?)");
+    EXPECT_EQ(d.whyKind, "no-peer-name");
 }
 
 TEST_F(AnAuthentication, PrecedenceIsRadiusThenEntryThenDefaultEntryThenOptions) {

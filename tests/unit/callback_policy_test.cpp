@@ -68,6 +68,14 @@ TEST(PolicyOffer, FollowsKindAndRequirement) {
     EXPECT_FALSE(none.offersCallback());
 }
 
+TEST(PolicyOffer, DescribesItsTypesInCbcpOrder) {
+    EXPECT_EQ(describeOfferTypes(offerFor(spec("user"), true)), "no-callback,user");
+    EXPECT_EQ(describeOfferTypes(offerFor(spec("user"), false)), "no-callback");
+    EXPECT_EQ(describeOfferTypes(offerFor(spec("preset 5551234 secure"), true)), "admin");
+    EXPECT_EQ(describeOfferTypes(offerFor(spec("list 5551111,5552222"), true)), "no-callback,list");
+    EXPECT_EQ(describeOfferTypes(offerFor(spec("preset 5551234 secure"), false)), "-");
+}
+
 TEST(PolicyOffer, WhenCallbackIsImpossibleOnlyNoOrNothingIsOffered) {
     auto optional = offerFor(spec("user"), false);
     EXPECT_TRUE(optional.noCallback);

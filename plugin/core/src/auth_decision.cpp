@@ -113,6 +113,7 @@ AuthDecision decideAuth(const AuthFacts& f) {
     if (d.askHelper && f.peer.empty()) {
         d.askHelper = false;
         d.why = "no authenticated peer name (noauth?)";
+        d.whyKind = "no-peer-name";
     }
     return d;
 }

@@ -357,6 +357,18 @@ DialRules rulesFor(const UserPolicy& policy, const DialRules& global) {
     return rules;
 }
 
+std::string describeOfferTypes(const Offer& offer) {
+    std::string text;
+    const auto add = [&](bool offered, const char* name) {
+        if (offered) text += (text.empty() ? "" : ",") + std::string(name);
+    };
+    add(offer.noCallback, "no-callback");
+    add(offer.user, "user");
+    add(offer.adminNumber.has_value(), "admin");
+    add(!offer.listNumbers.empty(), "list");
+    return text.empty() ? "-" : text;
+}
+
 std::string describePolicy(const UserPolicy& policy) {
     std::string text = toString(policy.kind);
     if (policy.kind == PolicyKind::Preset) {

@@ -12,7 +12,8 @@ assert "no helper socket" test ! -e "$HELPER_SOCKET"
 log "--- (a) optional policy: no-callback only, the caller stays connected"
 start_server mscb-default user
 start_caller pppd-cli callback "$CLI_NUMBER"
-assert "server logs why callback is not offered" wait_log pppd-srv.log "helper not reachable at $HELPER_SOCKET" 30
+assert "server says why callback is not offered" \
+    wait_event pppd-srv.log 30 asked user=cli offer=no-callback unavailable=helper-unreachable
 assert "server offers no-callback only" wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[no-callback\]\]' 30
 assert "caller answers no-callback" wait_log pppd-srv.log 'rcvd \[CBCP Response id=1 \[no-callback\]\]' 10
 assert "server Acks it" wait_log pppd-srv.log 'sent \[CBCP Ack id=1 \[no-callback\]\]' 10

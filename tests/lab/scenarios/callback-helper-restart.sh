@@ -33,7 +33,7 @@ for sig in KILL TERM; do
     n=$((n + 1)) cur=helper$n
     restart_helper "$cur"
     assert "[$sig] new helper resumed $job from its journal" wait_event "$cur.log" 10 job-resumed job="$job" was='OffHook|Delay'
-    assert "[$sig] connector hands the line over again" wait_log pppd-srv.log 'mscb-connect: helper connection lost' 5
+    assert "[$sig] connector hands the line over again" wait_event pppd-srv.log 5 connector job="$job" result=lost
     assert "[$sig] return call connects" wait_event "$cur.log" 40 job-state job="$job" to=Connected
     assert "[$sig] same user authenticates again" wait_event pppd-srv.log 30 return-auth user=cli verdict=ok
     assert "[$sig] caller: IPCP up on the return call" wait_log "pppd-cli-leg2-$((n - 1)).log" "local  IP address $CLI_IP" 30

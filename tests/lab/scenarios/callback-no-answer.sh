@@ -22,7 +22,7 @@ assert "helper: job failed with the reason" \
     wait_event helper.log 90 job-state job="$job" from=Dialing to=Failed
 assert_eq "server pppd exits (connect failed)" 8 "$(wait_bg pppd-srv 30)"
 assert "pppd: Connect script failed" grep -q 'Connect script failed' "$MSCB_RESULTS/pppd-srv.log"
-assert "mscb-connect reports the failure" grep -Eq "mscb-connect: callback failed, job $job: .*no-answer" "$MSCB_RESULTS/pppd-srv.log"
+assert "mscb-connect reports the failure" wait_event pppd-srv.log 5 connector job="$job" result=failed
 assert_eq "exactly $ATTEMPTS callback dials" "$ATTEMPTS" "$(callback_dials)"
 assert_eq "every dial ended NO ANSWER" "$ATTEMPTS" "$(pstn_count '"event":"no-answer","line":"mA"')"
 assert_eq "the caller's modem never saw a ring" 0 "$(pstn_count '"event":"ring","line":"mB".*"delivered":true')"

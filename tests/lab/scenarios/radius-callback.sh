@@ -54,7 +54,7 @@ end_part A
 
 part B-cisco-dialstring rcisco
 assert "B: RADIUS beats the users file's 'none'" \
-    wait_log pppd-srv.log "policy user optional \(RADIUS lcp:callback-dialstring\)" 30
+    wait_event pppd-srv.log 30 asked user=rcisco policy=user%20optional source=RADIUS%20lcp:callback-dialstring
 assert "B: job to the caller's own number" wait_event pppd-srv.log 15 handed number=5559999
 end_part B
 
@@ -72,7 +72,7 @@ end_part C2
 
 part D-callback-id rplace
 assert "D: Callback-Id names the place 'home'" \
-    wait_log pppd-srv.log "policy preset 5551234 optional \(RADIUS Callback-Id\)" 30
+    wait_event pppd-srv.log 30 asked user=rplace policy=preset%205551234%20optional source=RADIUS%20Callback-Id
 assert "D: job to the place's number" wait_event pppd-srv.log 15 handed number=5551234
 end_part D
 

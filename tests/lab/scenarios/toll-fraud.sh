@@ -39,7 +39,7 @@ job=$(event_field pppd-srv-C.log job handed)
 
 part D carol 5557777
 assert "D: helper refuses the user's second callback this hour" \
-    wait_log pppd-srv.log "helper refused: user reached 1 callbacks per hour" 30
+    wait_event helper.log 30 admit-refused user=carol kind=user-rate
 assert "D: offered no-callback only" wait_log pppd-srv.log 'sent \[CBCP Request id=1 \[no-callback\]\]' 10
 assert "D: caller stays connected without callback" wait_log pppd-cli.log "local  IP address $CLI_IP" 20
 lab_end_part D
@@ -47,7 +47,7 @@ assert "D: no job" no_job D
 
 part E dave "$CLI_NUMBER"
 assert "E: the number is refused before the Ack" \
-    wait_log pppd-srv.log "number $CLI_NUMBER refused: number reached 1 callbacks per hour" 30
+    wait_event pppd-srv.log 30 number-refused number="$CLI_NUMBER" kind=helper
 assert "E: no Ack for it" bash -c "! grep -q 'sent \[CBCP Ack' '$MSCB_RESULTS/pppd-srv.log'"
 assert "E: no-callback offered instead" wait_log pppd-srv.log 'sent \[CBCP Request id=2 \[no-callback\]\]' 10
 lab_end_part E

@@ -54,6 +54,7 @@ struct AuthDecision {
     UserPolicy policy;                  ///< OfferCallback: the policy that applies
     bool askHelper = false;             ///< OfferCallback: callback possible, the helper must admit it
     std::string why;                    ///< OfferCallback: why callback is not possible
+    std::string whyKind;                ///< ...its stable name (the `asked` event's `unavailable`)
     std::string how;                    ///< how the policy matched, when a fold found it
     std::vector<std::pair<LogLevel, std::string>> notes;  ///< for the log, in order
 };

@@ -112,6 +112,8 @@ const UserPolicy& lookupPolicy(const PolicyTable& table, std::string_view user,
 
 /// One-line description for logs: "preset 5551234 secure".
 std::string describePolicy(const UserPolicy& policy);
+/// The types an offer holds, in CBCP order: "no-callback,user,admin,list" or a part; "-" if none.
+std::string describeOfferTypes(const Offer& offer);
 
 /// The dial rules for numbers a caller with `policy` may name: the global rules narrowed by the
 /// policy's own allow/deny prefixes.
