@@ -204,6 +204,9 @@ Message toMessage(const HelperReply& reply) {
     if (!reply.jobId.empty()) {
         m.set("job", reply.jobId);
     }
+    if (!reply.dialLine.empty()) {
+        m.set("dial-line", reply.dialLine);
+    }
     return m;
 }
 
@@ -356,16 +359,21 @@ Result<CallbackJob> jobFromMessage(const Message& m, const DialRules& rules) {
 
 Result<HelperReply> replyFromMessage(const Message& m) {
     if (m.verb == "ok") {
-        if (auto keys = checkKeys(m, {}, {"job"}); !keys) {
+        if (auto keys = checkKeys(m, {}, {"job", "dial-line"}); !keys) {
             return Error{keys.reason()};
         }
-        return HelperReply{true, "", std::string(m.get("job").value_or(""))};
+        HelperReply reply{true, "", std::string(m.get("job").value_or("")), {}};
+        if (const auto dial = m.get("dial-line")) {
+            if (!isAcceptableLinePath(*dial)) return Error{"dial-line is not a /dev path"};
+            reply.dialLine = std::string(*dial);
+        }
+        return reply;
     }
     if (m.verb == "refused") {
         if (auto keys = checkKeys(m, {"reason"}, {"job"}); !keys) {
             return Error{keys.reason()};
         }
-        return HelperReply{false, std::string(*m.get("reason")), std::string(m.get("job").value_or(""))};
+        return HelperReply{false, std::string(*m.get("reason")), std::string(m.get("job").value_or("")), {}};
     }
     return Error{"unexpected reply '" + m.verb + "'"};
 }

@@ -131,6 +131,10 @@ void Admission::dropReservation(const std::string& session) {
     reservations_.erase(session);
 }
 
+void Admission::lineFreed(const std::string& session) {
+    if (const auto it = jobs_.find(session); it != jobs_.end()) it->second.line.clear();
+}
+
 void Admission::jobFinished(const std::string& session) {
     jobs_.erase(session);
     reservations_.erase(session);

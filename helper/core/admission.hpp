@@ -46,6 +46,9 @@ public:
     void restoreJob(const CallbackJob& job);
     /// The plugin's connection closed before `job`: forget the reservation. No-op otherwise.
     void dropReservation(const std::string& session);
+    /// The job of `session` dials from a pool modem: its answering line may take another
+    /// caller's callback at once (the user and number rules still hold).
+    void lineFreed(const std::string& session);
     /// A job ended (any way): its user and number are free again.
     void jobFinished(const std::string& session);
     /// pppd `pid` is on the return call of `session`: while it lasts, that pppd may not ask

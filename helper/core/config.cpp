@@ -133,6 +133,8 @@ private:
         if (key == "run-dir") return setPath(config_.runDir);
         if (key == "journal-dir") return setPath(config_.journalDir);
         if (key == "chat") return setPath(config_.chatPath);
+        if (key == "pppd") return setPath(config_.pppdPath);
+        if (key == "return-options") return setPath(config_.returnOptions);
         if (key == "lock-dir") {
             // Older versions wrote UUCP locks; the helper never opens a line by name, so it takes
             // none (pppd keeps its own). Kept readable so that an old helper.conf still starts.
@@ -227,6 +229,11 @@ private:
             m.speed = *n;
             return true;
         }
+        if (key == "pool") {
+            if (v != "yes" && v != "no") return Error{"pool must be yes or no"};
+            m.pool = v == "yes";
+            return true;
+        }
         return Error{"unknown modem key '" + std::string(key) + "'"};
     }
 
@@ -236,6 +243,13 @@ private:
         for (const auto& m : config_.modems) {
             if (m.device.empty() && !m.udevMatch) {
                 return Error{where + "modem '" + m.name + "' has neither device nor udev-match"};
+            }
+            if (m.pool && m.device.empty()) {
+                // The helper opens a pool modem by name before any call names it.
+                return Error{where + "pool modem '" + m.name + "' needs device (udev-match alone cannot be opened)"};
+            }
+            if (m.pool && config_.returnOptions.empty()) {
+                return Error{where + "pool modem '" + m.name + "' needs return-options (the return call's pppd options file)"};
             }
             for (const auto& other : config_.modems) {
                 if (&other != &m && !m.device.empty() && other.device == m.device) {

@@ -34,6 +34,9 @@ struct ModemConfig {
     Millis dtrHold{500};
     ModemScriptSettings script;
     unsigned speed = 0;  ///< informational (MSCB_SPEED); 0 = leave the line's speed alone
+    /// A modem of the return-call pool: the helper opens it itself, dials from it for any
+    /// answering line and starts the return call's pppd on it; nothing else answers on it.
+    bool pool = false;
 };
 
 struct HelperConfig {
@@ -41,6 +44,8 @@ struct HelperConfig {
     std::string runDir = "/run/mscb";
     std::string journalDir = "/var/lib/mscb/jobs";
     std::string chatPath = "/usr/sbin/chat";
+    std::string pppdPath = "/usr/sbin/pppd";  ///< runs the return call on a pool modem
+    std::string returnOptions;                ///< `file` for that pppd; required with a pool
     unsigned maxJobs = 4;
     unsigned attempts = 3;
     Millis backoff{10000};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "modem_match.hpp"
 #include "overload.hpp"
 #include "status_report.hpp"
 
@@ -20,6 +21,7 @@ struct JobManager::Job {
     std::optional<TimePoint> firstCallEnded;  ///< as the plugin saw it, checked
     bool lineAdopted = false;
     bool finished = false;
+    std::string dialDevice;  ///< a pool modem the helper opened; empty: the answering line
 
     Job(std::string jobId, CallbackJob job, ModemConfig m, DialerSettings settings, TimePoint now)
         : id(std::move(jobId)), request(std::move(job)), modem(std::move(m)),
@@ -67,7 +69,7 @@ JobManager::Job* JobManager::findJobBySession(const std::string& session) {
 }
 
 void JobManager::reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId) {
-    ports_.send(conn, toMessage(HelperReply{ok, reason, jobId}));
+    ports_.send(conn, toMessage(HelperReply{ok, reason, jobId, {}}));
 }
 
 void JobManager::onGarbage(ConnId conn, const std::string& reason) {
@@ -223,19 +225,70 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
         return reply(conn, false, verdict.reason());
     }
     const std::string id = ports_.newJobId();
-    Job& ref = makeJob(id, *job, *modem, now);
+    // A free pool modem dials, so the answering line takes the next caller at once (rotary
+    // groups in Cisco IOS, FreeBSD ppp's device list); otherwise the answering line does.
+    const auto pool = takePoolModem(id, busyDevices());
+    Job& ref = makeJob(id, *job, pool ? *pool : *modem, now);
+    if (pool) {
+        ref.dialDevice = pool->device;
+        admission_.lineFreed(job->session);
+    }
     c.jobId = id;
     log(LogLevel::Info, id, "job accepted: session " + job->session + " user '" + escapeForLog(job->user) +
-                                "' line " + job->line + " modem " + modem->name + " number " + job->number +
+                                "' line " + job->line + " modem " + ref.modem.name +
+                                (pool ? " (pool, " + pool->device + ")" : std::string()) + " number " + job->number +
                                 " kind " + toString(job->kind) + " delay " + std::to_string(job->delaySeconds) + " s");
     event(EventLine("job-accepted")
               .with("job", id)
               .with("session", job->session)
               .with("user", job->user)
               .with("number", job->number)
-              .with("modem", modem->name));
-    reply(conn, true, {}, id);
+              .with("modem", ref.modem.name)
+              .with("dial-line", ref.dialDevice.empty() ? job->line : ref.dialDevice));
+    ports_.send(conn, toMessage(HelperReply{true, {}, id, ref.dialDevice}));
     runActions(ref, ref.dialer.start(now), now);
+    if (pool) {
+        // The helper holds the pool line already; the first call ended as the job came.
+        ref.lineAdopted = true;
+        ref.firstCallEnded = now;
+        dispatch(ref, ev::LineHandedOver{now}, now);
+    }
+}
+
+std::vector<std::string> JobManager::busyDevices() const {
+    std::vector<std::string> busy;
+    for (const auto& [id, job] : jobs_) {
+        if (!job->finished && !job->dialDevice.empty()) busy.push_back(job->dialDevice);
+    }
+    for (const auto& [session, call] : calls_) busy.push_back(call.line);
+    return busy;
+}
+
+std::optional<ModemConfig> JobManager::takePoolModem(const std::string& jobId, std::vector<std::string> const& busy) {
+    auto tried = busy;
+    while (auto pool = choosePoolModem(config_.modems, tried)) {
+        if (auto opened = ports_.openLine(jobId, pool->device); opened) return pool;
+        else log(LogLevel::Warning, jobId, "pool modem " + pool->name + " not usable: " + opened.reason());
+        tried.push_back(pool->device);
+    }
+    return std::nullopt;
+}
+
+bool JobManager::startPoolReturnCall(Job& job, TimePoint now) {
+    // The return call's own pppd: the same user must authenticate again (mscb-expect-user),
+    // and it never offers a callback itself (mscb-callback-leg).
+    const std::vector<std::string> argv{config_.pppdPath, "file", config_.returnOptions, "nodetach", "logfd", "2",
+                                        "mscb-callback-leg", "mscb-expect-user", job.request.user};
+    auto pid = ports_.startReturnPppd(job.id, argv);
+    if (!pid) {
+        log(LogLevel::Error, job.id, "cannot start the return call's pppd on " + job.dialDevice + ": " + pid.reason());
+        return false;
+    }
+    log(LogLevel::Info, job.id, "return call's pppd " + std::to_string(*pid) + " started on " + job.dialDevice);
+    calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number, job.dialDevice, *pid, now,
+                                             std::nullopt};
+    ports_.watchPid(*pid);
+    return true;
 }
 
 void JobManager::onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -321,7 +374,8 @@ void JobManager::onStatus(ConnId conn, TimePoint now) {
     for (const auto& [id, job] : jobs_) {
         if (job->finished) continue;
         const Dialer& d = job->dialer;
-        jobs.push_back({id, job->request.user, job->request.number, job->request.line, job->modem.name, d.state(),
+        jobs.push_back({id, job->request.user, job->request.number, job->request.line, job->modem.name,
+                        job->dialDevice, d.state(),
                         d.attempt(), d.settings().attempts, job->created, d.deadline(), d.timerAt()});
     }
     std::vector<CallRow> calls;
@@ -445,7 +499,7 @@ void JobManager::dispatch(Job& job, DialerEvent event, TimePoint now) {
 }
 
 void JobManager::journal(Job& job) {
-    JournalRecord r{job.id, job.request, bootId_, job.created, job.dialer.snapshot()};
+    JournalRecord r{job.id, job.request, bootId_, job.created, job.dialer.snapshot(), job.dialDevice};
     auto text = encodeJournal(r);
     if (!text) {
         log(LogLevel::Error, job.id, "cannot encode the journal: " + text.reason());
@@ -481,6 +535,10 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
             [&](const act::ArmTimer& arm) { ports_.armTimer(job.id, arm.at); },
             [&](const act::DisarmTimer&) { ports_.disarmTimer(job.id); },
             [&](const act::ReportConnected&) {
+                if (!job.dialDevice.empty()) {
+                    if (!startPoolReturnCall(job, now)) ports_.dropDtr(job.id);  // hang up the call
+                    return;
+                }
                 if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
                 // The loop guard lasts as long as this return call: until the plugin closes its
                 // `return` connection (a persistent pppd goes on answering), or pppd exits.
@@ -573,6 +631,18 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
         auto ok = checkResumable(r, bootId_, now, config_.jobExpiry);
         auto modem = ports_.modemFor(r.job.line);
         if (ok && !modem) ok = Error{"job " + r.jobId + ": line " + r.job.line + " is no longer a configured modem"};
+        if (ok && !r.dialLine.empty()) {
+            // A pool job: the helper opens its modem again (no connector will bring it).
+            const auto it = std::find_if(config_.modems.begin(), config_.modems.end(),
+                                         [&](const ModemConfig& m) { return m.pool && m.device == r.dialLine; });
+            if (it == config_.modems.end()) {
+                ok = Error{"job " + r.jobId + ": " + r.dialLine + " is no longer a pool modem"};
+            } else if (auto opened = ports_.openLine(r.jobId, r.dialLine); !opened) {
+                ok = Error{"job " + r.jobId + ": pool modem " + r.dialLine + " does not open: " + opened.reason()};
+            } else {
+                modem = *it;
+            }
+        }
         if (!ok || jobs_.count(r.jobId)) {
             log(LogLevel::Warning, r.jobId, ok ? "duplicate journal entry: job failed" : ok.reason());
             ports_.journalRemove(r.jobId);
@@ -585,6 +655,12 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
         admission_.restoreJob(r.job);
         event(EventLine("job-resumed").with("job", r.jobId).with("was", toString(r.snapshot.state)));
         runActions(job, job.dialer.resume(r.snapshot, now), now);
+        if (!r.dialLine.empty()) {
+            job.dialDevice = r.dialLine;
+            admission_.lineFreed(r.job.session);
+            job.lineAdopted = true;
+            dispatch(job, ev::LineHandedOver{std::nullopt}, now);
+        }
     }
 }
 

@@ -56,6 +56,18 @@ public:
     virtual void killChat(const std::string& jobId) = 0;
     /// The configured modem on `line`, if it is one.
     virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;
+    /// Opens a pool modem's `device` for job `jobId` (the helper's own line: no pppd holds it).
+    virtual Result<bool> openLine(const std::string& jobId, const std::string& device) {
+        (void)jobId;
+        return Error{"cannot open " + device + ": no pool lines here"};
+    }
+    /// Runs the return call's pppd (`argv`, argv[0] absolute) on job `jobId`'s line as its stdin;
+    /// it outlives the helper. Returns its pid.
+    virtual Result<std::int32_t> startReturnPppd(const std::string& jobId, const std::vector<std::string>& argv) {
+        (void)jobId;
+        (void)argv;
+        return Error{"cannot start pppd here"};
+    }
 };
 
 /// Time and processes: a timer per job, and pppd processes to watch.
@@ -152,6 +164,12 @@ private:
     void onStatus(ConnId conn, TimePoint now);
     void onHistory(ConnId conn, TimePoint now);
     void onCancel(ConnId conn, const Message& m, TimePoint now);
+    /// Devices a job or a return call holds: a pool modem in use is not chosen again.
+    std::vector<std::string> busyDevices() const;
+    /// A pool modem opened for `job`, or nullopt (none free, or it would not open: logged).
+    std::optional<ModemConfig> takePoolModem(const std::string& jobId, const std::vector<std::string>& busy);
+    /// The return call's pppd on a pool modem once it is connected; false if it could not start.
+    bool startPoolReturnCall(Job& job, TimePoint now);
     /// The one place a job is built (a new job and one resumed from its journal).
     Job& makeJob(const std::string& id, const CallbackJob& request, const ModemConfig& modem, TimePoint created);
     /// The one loop that runs a dialer's actions, and the dialer's answers to the events they

@@ -45,6 +45,7 @@ Result<std::string> encodeJournal(const JournalRecord& r) {
     if (r.snapshot.deadline) {
         m.set("deadline", std::to_string(r.snapshot.deadline->count()));
     }
+    if (!r.dialLine.empty()) m.set("dial-line", r.dialLine);
     return encodeMessage(m);
 }
 
@@ -55,7 +56,8 @@ Result<JournalRecord> decodeJournal(std::string_view text, const DialRules& rule
     JournalRecord r;
     Message jobPart{"job", {}};
     for (const auto& [k, v] : message->fields) {
-        if (k == "id" || k == "boot-id" || k == "created" || k == "state" || k == "attempt" || k == "deadline") {
+        if (k == "id" || k == "boot-id" || k == "created" || k == "state" || k == "attempt" || k == "deadline" ||
+            k == "dial-line") {
             continue;
         }
         jobPart.fields.emplace_back(k, v);
@@ -80,6 +82,10 @@ Result<JournalRecord> decodeJournal(std::string_view text, const DialRules& rule
         auto deadline = parseTime(message->get("deadline"), "deadline");
         if (!deadline) return Error{deadline.reason()};
         r.snapshot.deadline = Millis{*deadline};
+    }
+    if (const auto dial = message->get("dial-line")) {
+        if (!isAcceptableLinePath(*dial)) return Error{"journal: dial-line is not a /dev path"};
+        r.dialLine = std::string(*dial);
     }
     return r;
 }

@@ -18,6 +18,7 @@ struct JournalRecord {
     std::string bootId;  ///< times are on this boot's CLOCK_BOOTTIME; another boot = expired
     TimePoint created{0};
     DialerSnapshot snapshot;
+    std::string dialLine;  ///< the pool modem the job dials from; empty: the answering line
 };
 
 /// A job id the helper generates: [a-z0-9-], 1..40 bytes (safe as a file name component).

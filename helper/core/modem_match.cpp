@@ -2,6 +2,7 @@
 // Modem lookup by device path or udev property, with udev property overrides.
 #include "modem_match.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "mscb/dial_number.hpp"
@@ -70,6 +71,16 @@ std::optional<ModemConfig> matchModem(const std::vector<ModemConfig>& modems, co
         }
     }
     return result;
+}
+
+std::optional<ModemConfig> choosePoolModem(const std::vector<ModemConfig>& modems,
+                                           const std::vector<std::string>& busy) {
+    for (const auto& m : modems) {
+        if (!m.pool || m.device.empty()) continue;
+        if (std::find(busy.begin(), busy.end(), m.device) != busy.end()) continue;
+        return m;
+    }
+    return std::nullopt;
 }
 
 }  // namespace mscb::helper

@@ -26,4 +26,9 @@ std::optional<ModemConfig> matchModem(const std::vector<ModemConfig>& modems, co
                                       const std::optional<DeviceInfo>& device,
                                       std::vector<std::string>* warnings = nullptr);
 
+/// The pool modem a new job dials from: the first `pool` section, in the file's order, whose
+/// device is not in `busy` (held by a job or a return call). None: the answering line dials.
+std::optional<ModemConfig> choosePoolModem(const std::vector<ModemConfig>& modems,
+                                           const std::vector<std::string>& busy);
+
 }  // namespace mscb::helper

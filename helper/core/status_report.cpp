@@ -31,7 +31,8 @@ std::vector<Message> statusEntries(const std::vector<JobRow>& jobs, const std::v
     for (const auto& j : jobs) {
         Message e{"entry", {}};
         e.set("type", "job").set("job", j.job).set("user", j.user).set("number", j.number);
-        e.set("line", j.line).set("modem", j.modem).set("state", toString(j.state));
+        e.set("line", j.line).set("modem", j.modem).set("dial-line", j.dialLine.empty() ? j.line : j.dialLine);
+        e.set("state", toString(j.state));
         e.set("attempt", std::to_string(j.attempt) + "/" + std::to_string(j.attempts));
         e.set("age-ms", ms(now - j.created));
         if (j.deadline) e.set("deadline-in-ms", ms(*j.deadline - now));

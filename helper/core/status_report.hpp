@@ -20,6 +20,7 @@ namespace mscb::helper {
 /// A job that has not finished.
 struct JobRow {
     std::string job, user, number, line, modem;
+    std::string dialLine;  ///< a pool modem's device; empty: the answering line dials
     DialerState state = DialerState::WaitLine;
     unsigned attempt = 0, attempts = 0;
     TimePoint created{0};

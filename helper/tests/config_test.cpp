@@ -86,6 +86,17 @@ TEST(AConfig, CallerFeatureCodesAreOffUnlessSaid) {
     EXPECT_TRUE(on->rules.peerFeatureCodes);
 }
 
+TEST(AConfig, ReadsAReturnCallPool) {
+    auto c = parseConfig("return-options = /etc/ppp/options.mscb-return\npppd = /usr/local/sbin/pppd\n"
+                         "[modem line1]\ndevice = /dev/ttyS0\n[modem out1]\ndevice = /dev/ttyS1\npool = yes\n",
+                         "helper.conf");
+    ASSERT_TRUE(c) << c.reason();
+    EXPECT_FALSE(c->modems[0].pool);
+    EXPECT_TRUE(c->modems[1].pool);
+    EXPECT_EQ(c->returnOptions, "/etc/ppp/options.mscb-return");
+    EXPECT_EQ(c->pppdPath, "/usr/local/sbin/pppd");
+}
+
 struct Bad {
     const char* text;
     const char* error;
@@ -127,6 +138,11 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"[modem a]\nhangup = dtr\n", "helper.conf: modem 'a' has neither device nor udev-match"},
         Bad{"[modem a]\ndevice = /dev/ttyS0\n[modem b]\ndevice = /dev/ttyS0\n",
             "helper.conf: device /dev/ttyS0 is in two modem sections"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\npool = 1\n", "helper.conf:3: pool must be yes or no"},
+        Bad{"[modem a]\ndevice = /dev/ttyS0\npool = yes\n",
+            "helper.conf: pool modem 'a' needs return-options (the return call's pppd options file)"},
+        Bad{"return-options = /etc/ppp/x\n[modem a]\nudev-match = ID_MSCB=1\npool = yes\n",
+            "helper.conf: pool modem 'a' needs device (udev-match alone cannot be opened)"},
         Bad{"backoff = 20\nbackoff-max = 10\n[modem a]\ndevice = /dev/ttyS0\n", "helper.conf: backoff-max is below backoff"},
         Bad{"attempts = 10\nbackoff = 600\nbackoff-max = 600\n[modem a]\ndevice = /dev/ttyS0\nconnect-timeout = 180\n",
             "helper.conf: modem 'a': worst-case job time 7674 s exceeds the connector's 900 s (lower attempts, backoff or connect-timeout)"}));

@@ -49,6 +49,22 @@ struct FakePorts : HelperPorts {
         return m;
     }
     std::string newJobId() override { return "j" + std::to_string(++ids) + "-abcd"; }
+    std::vector<std::string> opened;                     // "jobId device"
+    std::vector<std::string> unopenable;                 // devices whose open fails
+    std::vector<std::vector<std::string>> pppds;         // argv of each return pppd
+    bool pppdStarts = true;
+    Result<bool> openLine(const std::string& id, const std::string& device) override {
+        if (std::find(unopenable.begin(), unopenable.end(), device) != unopenable.end()) {
+            return Error{"No such file or directory"};
+        }
+        opened.push_back(id + " " + device);
+        return true;
+    }
+    Result<std::int32_t> startReturnPppd(const std::string&, const std::vector<std::string>& argv) override {
+        if (!pppdStarts) return Error{"fork: out of memory"};
+        pppds.push_back(argv);
+        return 777;
+    }
     void log(LogLevel, const std::string& id, const std::string& text) override { logs.push_back(id + ": " + text); }
     std::vector<std::string> eventLines() const {
         std::vector<std::string> out;
@@ -136,7 +152,7 @@ TEST_F(AJobManager, RunsAWholeCallback) {
     const auto events = ports.eventLines();
     ASSERT_GE(events.size(), 3u);
     EXPECT_EQ(events[0], "event=admitted session=s1 user=alice line=/dev/ttyS0");
-    EXPECT_EQ(events[1], "event=job-accepted job=j1-abcd session=s1 user=alice number=5279651 modem=m0");
+    EXPECT_EQ(events[1], "event=job-accepted job=j1-abcd session=s1 user=alice number=5279651 modem=m0 dial-line=/dev/ttyS0");
     EXPECT_EQ(events.back(), "event=job-state job=j1-abcd from=Dialing to=Connected");
 
     // The same pppd on its return call may not ask for another callback.
@@ -454,6 +470,123 @@ TEST_F(AJobManager, CountsThePluginsFirewallReportsAndShowsThemInStatus) {
         if (e.get("type") == "refusals" && e.get("kind") == "deny-prefix" && e.get("count") == "1") found = true;
     }
     EXPECT_TRUE(found);
+}
+
+HelperConfig poolConfig() {
+    HelperConfig c = config();
+    c.returnOptions = "/etc/ppp/options.mscb-return";
+    ModemConfig line;
+    line.name = "m0";
+    line.device = "/dev/ttyS0";
+    ModemConfig pool;
+    pool.name = "out1";
+    pool.device = "/dev/ttyS5";
+    pool.pool = true;
+    c.modems = {line, pool};
+    return c;
+}
+
+struct APoolJob : AJobManager {
+    APoolJob() { m = std::make_unique<JobManager>(poolConfig(), ports, "boot-1"); }
+
+    // Another caller on the same answering line (each with its own user and number).
+    std::string nextCaller(ConnId plugin, const std::string& session, const std::string& user,
+                           const std::string& number) {
+        m->onMessage(plugin, admitMsg(session, user), std::nullopt, now);
+        EXPECT_EQ(ports.lastTo(plugin).verb, "ok") << ports.lastTo(plugin).get("reason").value_or("");
+        m->onMessage(plugin, jobMsg(session, user, "/dev/ttyS0", number), std::nullopt, now);
+        EXPECT_EQ(ports.lastTo(plugin).verb, "ok") << ports.lastTo(plugin).get("reason").value_or("");
+        return std::string(ports.lastTo(plugin).get("job").value_or(""));
+    }
+
+    // The dialer's steps from the hang-up to CONNECT, all succeeding.
+    void dialThrough(const std::string& id) {
+        fire(id);  // DTR hold
+        m->onChatExit(id, 0, now);
+        fire(id);  // reset lead
+        m->onChatExit(id, 0, now);
+        fire(id);  // deadline
+        ASSERT_EQ(m->jobState(id), DialerState::Dialing);
+        m->onChatExit(id, 0, now);
+    }
+};
+
+TEST_F(APoolJob, DialsFromAFreePoolModemAndFreesTheAnsweringLine) {
+    const auto id = admitAndJob();
+    EXPECT_EQ(ports.lastTo(1).get("dial-line"), "/dev/ttyS5");
+    EXPECT_EQ(ports.opened, std::vector<std::string>{id + " /dev/ttyS5"});
+    // No connector brings the line: the hang-up of the pool modem starts at once.
+    EXPECT_EQ(m->jobState(id), DialerState::HangUp);
+    EXPECT_NE(ports.journal.at(id).find("dial-line=/dev/ttyS5"), std::string::npos);
+    dialThrough(id);
+    ASSERT_EQ(ports.pppds.size(), 1u);
+    EXPECT_EQ(ports.pppds[0], (std::vector<std::string>{"/usr/sbin/pppd", "file", "/etc/ppp/options.mscb-return",
+                                                        "nodetach", "logfd", "2", "mscb-callback-leg",
+                                                        "mscb-expect-user", "alice"}));
+    EXPECT_EQ(ports.watched, std::vector<std::int32_t>{777});
+    EXPECT_EQ(m->history().back().result, "connected");
+    // The return call shows on the pool modem until its pppd exits.
+    ports.sent.clear();
+    m->onMessage(7, Message{"status", {}}, std::nullopt, now);
+    ASSERT_FALSE(ports.sent.empty());
+    EXPECT_EQ(ports.sent[0].second.get("type"), "call");
+    EXPECT_EQ(ports.sent[0].second.get("line"), "/dev/ttyS5");
+    EXPECT_EQ(ports.sent[0].second.get("pppd-pid"), "777");
+}
+
+TEST_F(APoolJob, ABusyPoolLeavesTheAnsweringLineToDial) {
+    const auto first = admitAndJob(1, "s1");
+    const auto second = nextCaller(2, "s2", "bob", "5551111");
+    EXPECT_EQ(ports.lastTo(1).get("dial-line"), "/dev/ttyS5");
+    EXPECT_FALSE(ports.lastTo(2).get("dial-line"));  // the pool modem is taken: its own line
+    EXPECT_EQ(m->jobState(second), DialerState::WaitLine);
+    EXPECT_EQ(ports.opened.size(), 1u);
+    (void)first;
+}
+
+TEST_F(APoolJob, ThePoolModemIsFreeAgainWhenTheReturnCallsPppdExits) {
+    const auto id = admitAndJob(1, "s1");
+    dialThrough(id);
+    const auto second = nextCaller(2, "s2", "bob", "5551111");
+    EXPECT_FALSE(ports.lastTo(2).get("dial-line")) << "busy while its return call lasts";
+    m->onMessage(9, Message{"cancel", {{"job", second}}}, std::nullopt, now);  // frees the answering line
+    m->onPidExit(777, now);
+    nextCaller(3, "s3", "carol", "5552222");
+    EXPECT_EQ(ports.lastTo(3).get("dial-line"), "/dev/ttyS5");
+}
+
+TEST_F(APoolJob, APoolModemThatDoesNotOpenIsSkippedAndLogged) {
+    ports.unopenable = {"/dev/ttyS5"};
+    const auto id = admitAndJob();
+    EXPECT_FALSE(ports.lastTo(1).get("dial-line"));
+    EXPECT_EQ(m->jobState(id), DialerState::WaitLine);
+    bool logged = false;
+    for (const auto& l : ports.logs) logged |= l.find("pool modem out1 not usable: No such file") != std::string::npos;
+    EXPECT_TRUE(logged);
+}
+
+TEST_F(APoolJob, AReturnPppdThatCannotStartHangsTheCallUp) {
+    ports.pppdStarts = false;
+    int dtrDrops = 0;
+    const auto id = admitAndJob();
+    dialThrough(id);
+    EXPECT_TRUE(ports.pppds.empty());
+    bool logged = false;
+    for (const auto& l : ports.logs) logged |= l.find("cannot start the return call's pppd") != std::string::npos;
+    EXPECT_TRUE(logged);
+    EXPECT_TRUE(ports.watched.empty());
+    (void)dtrDrops;
+}
+
+TEST_F(APoolJob, ResumesFromItsJournalOnThePoolModem) {
+    const auto id = admitAndJob();
+    fire(id);  // DTR hold over: OffHook, journaled with the pool line
+    const auto text = ports.journal.at(id);
+    FakePorts ports2;
+    JobManager m2(poolConfig(), ports2, "boot-1");
+    m2.resumeJournal({{id, text}}, now + 1000ms);
+    EXPECT_EQ(ports2.opened, std::vector<std::string>{id + " /dev/ttyS5"});
+    EXPECT_EQ(m2.jobState(id), DialerState::HangUp);  // hangs the pool modem up again, keeps its deadline
 }
 
 }  // namespace

@@ -58,5 +58,23 @@ TEST(AModemMatch, IgnoresInvalidUdevOverridesWithAWarning) {
     EXPECT_EQ(warnings.size(), 4u);
 }
 
+TEST(APoolChoice, TakesTheFirstFreePoolModemInTheFilesOrder) {
+    const auto modem = [](const char* name, const char* device, bool pool) {
+        ModemConfig m;
+        m.name = name;
+        m.device = device;
+        m.pool = pool;
+        return m;
+    };
+    const auto line1 = modem("line1", "/dev/ttyS0", false);
+    const auto out1 = modem("out1", "/dev/ttyS1", true);
+    const auto out2 = modem("out2", "/dev/ttyS2", true);
+    const std::vector<ModemConfig> all{line1, out1, out2};
+    EXPECT_EQ(choosePoolModem(all, {})->name, "out1");
+    EXPECT_EQ(choosePoolModem(all, {"/dev/ttyS1"})->name, "out2");
+    EXPECT_FALSE(choosePoolModem(all, {"/dev/ttyS1", "/dev/ttyS2"}));  // busy: the answering line dials
+    EXPECT_FALSE(choosePoolModem({line1}, {}));                         // no pool at all
+}
+
 }  // namespace
 }  // namespace mscb::helper

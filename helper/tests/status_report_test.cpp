@@ -19,13 +19,14 @@ LinkTable linksWith(std::uint32_t index, const std::string& name, std::int32_t p
 }
 
 TEST(AStatusReport, ListsAPendingJobWithItsCountdowns) {
-    const JobRow job{"j1-a", "cli", "5551234", "/dev/ttyS0", "m0", DialerState::Delay, 1, 3,
+    const JobRow job{"j1-a", "cli", "5551234", "/dev/ttyS0", "m0", "", DialerState::Delay, 1, 3,
                      TimePoint{95'000}, TimePoint{104'000}, TimePoint{103'000}};
     const auto e = statusEntries({job}, {}, LinkTable{}, {}, kNow);
     ASSERT_EQ(e.size(), 1u);
     EXPECT_EQ(e[0].get("type"), "job");
     EXPECT_EQ(e[0].get("state"), "Delay");
     EXPECT_EQ(e[0].get("modem"), "m0");
+    EXPECT_EQ(e[0].get("dial-line"), "/dev/ttyS0");  // the answering line dials
     EXPECT_EQ(e[0].get("attempt"), "1/3");
     EXPECT_EQ(e[0].get("age-ms"), "5000");
     EXPECT_EQ(e[0].get("deadline-in-ms"), "4000");
@@ -33,8 +34,9 @@ TEST(AStatusReport, ListsAPendingJobWithItsCountdowns) {
 }
 
 TEST(AStatusReport, LeavesOutCountdownsAJobDoesNotHave) {
-    JobRow job{"j1-a", "cli", "5551234", "/dev/ttyS0", "m0", DialerState::WaitLine, 0, 3, TimePoint{95'000}, {}, {}};
+    JobRow job{"j1-a", "cli", "5551234", "/dev/ttyS0", "m0", "/dev/ttyS1", DialerState::WaitLine, 0, 3, TimePoint{95'000}, {}, {}};
     const auto e = statusEntries({job}, {}, LinkTable{}, {}, kNow);
+    EXPECT_EQ(e[0].get("dial-line"), "/dev/ttyS1");  // a pool modem dials
     EXPECT_FALSE(e[0].get("deadline-in-ms"));
     EXPECT_FALSE(e[0].get("next-event-in-ms"));
 }

@@ -293,7 +293,16 @@ public:
                   .with("user", user_)
                   .with("number", agreement.number)
                   .with("delay", agreement.delaySeconds)
-                  .with("session", session_));
+                  .with("session", session_)
+                  .with("dial-line", reply->dialLine.empty() ? line_ : reply->dialLine));
+        if (!reply->dialLine.empty() && reply->dialLine != line_) {
+            // The helper dials from a pool modem and runs the return call's pppd there: this
+            // line does not wait for it. With a connector (persist) pppd answers the next call.
+            log(core::LogLevel::Notice, "job " + reply->jobId + " dials from pool modem " + reply->dialLine +
+                                            (connector_.empty() ? "" : "; this line answers the next call"));
+            if (connector_.empty()) ops_.end_after_this_call();
+            return;
+        }
         if (connector_.empty()) {
             ops_.end_after_this_call();
             return;

@@ -81,6 +81,7 @@ public:
         ::unlink(path_.c_str());
     }
     std::atomic<bool> refuseJobs{false};
+    std::atomic<bool> poolLine{false};  ///< jobs are dialled from pool modem /dev/ttyS1
     std::vector<mscb::Message> received() {
         std::lock_guard lock(mutex_);
         return received_;
@@ -109,9 +110,10 @@ private:
             received_.push_back(*message);
         }
         std::optional<mscb::HelperReply> reply;
-        if (message->verb == "admit" || message->verb == "number") reply = mscb::HelperReply{true, {}, {}};
+        if (message->verb == "admit" || message->verb == "number") reply = mscb::HelperReply{true, {}, {}, {}};
         if (message->verb == "job") {
-            reply = refuseJobs ? mscb::HelperReply{false, "journal not writable", {}} : mscb::HelperReply{true, {}, "j1"};
+            reply = refuseJobs ? mscb::HelperReply{false, "journal not writable", {}, {}}
+                               : mscb::HelperReply{true, {}, "j1", poolLine ? "/dev/ttyS1" : ""};
         }
         if (!reply) return;  // report, return: no answer
         const auto wire = mscb::encodeMessage(mscb::toMessage(*reply));
@@ -223,6 +225,17 @@ TEST_F(ALine, ALostHandOffDoesNotStopAPersistentLine) {
     firstCallWithCallback("alice");
     EXPECT_EQ(recorded.endAfterThisCall, 0);
     EXPECT_TRUE(recorded.connectorCommands.empty());
+}
+
+// A job dialled from a pool modem leaves this line to answer the next caller at once: pppd
+// neither runs the connector nor exits.
+TEST_F(ALine, AJobDialledFromThePoolFreesTheAnsweringLine) {
+    helper->poolLine = true;
+    firstCallWithCallback("alice");
+    EXPECT_EQ(recorded.endAfterThisCall, 0);
+    EXPECT_TRUE(recorded.connectorCommands.empty());
+    EXPECT_TRUE(recorded.logged("event=handed job=j1 user=alice number=5551234"));
+    EXPECT_TRUE(recorded.logged(" dial-line=/dev/ttyS1"));
 }
 
 TEST_F(ALine, WithoutAConnectorALostHandOffStillEndsPppd) {

@@ -32,7 +32,7 @@ TEST(HelperMessage, AdmitAndReplyRoundTrip) {
         toMessage(AdmitRequest{"alice", "/dev/pts/3", "abc", 7}))));
     ASSERT_TRUE(admit) << admit.reason();
     EXPECT_EQ(admit->line, "/dev/pts/3");
-    auto ok = replyFromMessage(*decodeMessage(*encodeMessage(toMessage(HelperReply{true, "", "j42"}))));
+    auto ok = replyFromMessage(*decodeMessage(*encodeMessage(toMessage(HelperReply{true, "", "j42", {}}))));
     ASSERT_TRUE(ok);
     EXPECT_TRUE(ok->accepted);
     EXPECT_EQ(ok->jobId, "j42");
@@ -40,6 +40,17 @@ TEST(HelperMessage, AdmitAndReplyRoundTrip) {
     ASSERT_TRUE(refused);
     EXPECT_FALSE(refused->accepted);
     EXPECT_EQ(refused->reason, "too many callbacks");
+}
+
+TEST(HelperMessage, AJobReplyNamesThePoolModemItDialsFrom) {
+    auto pool = replyFromMessage(
+        *decodeMessage(*encodeMessage(toMessage(HelperReply{true, "", "j42", "/dev/ttyS1"}))));
+    ASSERT_TRUE(pool) << pool.reason();
+    EXPECT_EQ(pool->dialLine, "/dev/ttyS1");
+    EXPECT_EQ(replyFromMessage(*decodeMessage(*encodeMessage(toMessage(HelperReply{true, "", "j42", {}}))))->dialLine,
+              "");
+    auto bad = replyFromMessage(*decodeMessage("mscb/1 ok\njob=j42\ndial-line=/etc/passwd\n"));
+    EXPECT_FALSE(bad);
 }
 
 struct BadWire {

@@ -105,6 +105,9 @@ struct HelperReply {
     bool accepted = false;
     std::string reason;  ///< why refused
     std::string jobId;   ///< set on an accepted job
+    /// On an accepted job dialled from a pool modem: its device. The answering line is then
+    /// free at once (pppd does not hand it over); empty: the answering line dials.
+    std::string dialLine;
 };
 
 Message toMessage(const AdmitRequest& request);
