@@ -276,8 +276,10 @@ std::optional<ModemConfig> JobManager::takePoolModem(const std::string& jobId, s
 
 bool JobManager::startPoolReturnCall(Job& job, TimePoint now) {
     // The return call's own pppd: the same user must authenticate again (mscb-expect-user),
-    // and it never offers a callback itself (mscb-callback-leg).
-    const std::vector<std::string> argv{config_.pppdPath, "file", config_.returnOptions, "nodetach", "logfd", "2",
+    // and it never offers a callback itself (mscb-callback-leg). pppd on stdin never logs to
+    // its own tty (tty.c, "Don't send log messages to the serial port"); its log goes where
+    // the options file says (syslog by default).
+    const std::vector<std::string> argv{config_.pppdPath,     "file",          config_.returnOptions, "nodetach",
                                         "mscb-callback-leg", "mscb-expect-user", job.request.user};
     auto pid = ports_.startReturnPppd(job.id, argv);
     if (!pid) {

@@ -230,6 +230,40 @@ Result<bool> HelperDaemon::adoptLine(const std::string& jobId, const std::string
     return true;
 }
 
+Result<bool> HelperDaemon::openLine(const std::string& jobId, const std::string& device) {
+    unsigned speed = 0;
+    for (const auto& m : options_.config.modems) {
+        if (m.device == device) speed = m.speed;
+    }
+    auto fd = openModemLine(device, speed);
+    if (!fd) return Error{fd.reason()};
+    auto& io = jobs_[jobId];
+    io.line = UniqueFd(*fd);
+    io.lineFlags = -1;  // the helper's own open: nothing to restore
+    log(LogLevel::Info, jobId, "pool modem " + device + " opened");
+    return true;
+}
+
+Result<std::int32_t> HelperDaemon::startReturnPppd(const std::string& jobId, const std::vector<std::string>& argv) {
+    auto& io = jobs_[jobId];
+    if (!io.line) return Error{"no line"};
+    // Detached: the return call goes on if the helper restarts. The helper reaps it (its child).
+    auto spawned = spawner_.spawn(argv, io.line.get(), -1, Spawner::Lifetime::Detached);
+    if (!spawned) return Error{spawned.reason()};
+    const pid_t pid = spawned->pid;
+    const int raw = spawned->pidfd.get();
+    watched_[pid] = std::move(spawned.value().pidfd);  // watchPid(pid) then finds it watched
+    loop_.add(raw, EPOLLIN, [this, pid, raw](std::uint32_t) {
+        loop_.remove(raw);
+        const auto status = reapProcess(pid);
+        log(LogLevel::Info, {}, "return call's pppd " + std::to_string(pid) + " exited (status " +
+                                    (status ? std::to_string(*status) : std::string("?")) + ")");
+        watched_.erase(pid);
+        manager_->onPidExit(pid, bootTimeNow());
+    });
+    return static_cast<std::int32_t>(pid);
+}
+
 void HelperDaemon::releaseLine(const std::string& jobId) {
     killChat(jobId);
     const auto it = jobs_.find(jobId);

@@ -37,6 +37,7 @@ struct ChildSetup {
     int firstUnshared;  // fds >= this are not copied into the child's own table
     int lineSlot;
     int errSlot;
+    bool dieWithParent;
     volatile int execErrno;  // set by the child when it cannot start the program
 };
 
@@ -49,8 +50,10 @@ int childMain(void* arg) {
         ::_exit(127);
     }
     ::setsid();
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != c->parent) ::_exit(127);  // the helper died before prctl took effect
+    if (c->dieWithParent) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != c->parent) ::_exit(127);  // the helper died before prctl took effect
+    }
     // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
     if (::dup2(c->lineSlot, 0) < 0 || ::dup2(c->lineSlot, 1) < 0 || ::dup2(c->errSlot, 2) < 0) {
         c->execErrno = errno;
@@ -87,7 +90,7 @@ Result<Spawner> Spawner::create() {
     return Spawner(std::move(null), std::move(line), std::move(err));
 }
 
-Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd) {
+Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd, Lifetime lifetime) {
     if (argv.empty() || argv.front().empty() || argv.front().front() != '/') {
         return Error{"program path must be absolute"};
     }
@@ -100,6 +103,7 @@ Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd,
     // Put the child's fds into the reserved slots (O_CLOEXEC: they must not leak into chat
     // except as its stdio), and /dev/null back once it has started, so that a slot never keeps
     // a line open.
+    if (stderrFd < 0) stderrFd = null_.get();
     if (::dup3(lineFd, slotLine_.get(), O_CLOEXEC) < 0 || ::dup3(stderrFd, slotErr_.get(), O_CLOEXEC) < 0) {
         return Error{"dup3: " + errnoText(errno)};
     }
@@ -112,7 +116,8 @@ Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd,
     } putBack{*this};
 
     ChildSetup setup{args.data(), env, ::getpid(),
-                     std::max(slotLine_.get(), slotErr_.get()) + 1, slotLine_.get(), slotErr_.get(), 0};
+                     std::max(slotLine_.get(), slotErr_.get()) + 1, slotLine_.get(), slotErr_.get(),
+                     lifetime == Lifetime::WithHelper, 0};
     // The child's stack: it runs while this thread is suspended, so one buffer serves all.
     alignas(64) static char stack[64 * 1024];
     int pidfd = -1;

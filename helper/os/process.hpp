@@ -30,11 +30,16 @@ public:
     /// Reserves the slots: call it early, before the helper opens its per-job fds.
     static Result<Spawner> create();
 
-    /// Runs `argv[0]` (an absolute path) with stdin and stdout = `lineFd`, stderr = `stderrFd`,
-    /// a minimal environment, default signal dispositions, an empty signal mask, its own
-    /// session, and SIGKILL when the helper dies (PR_SET_PDEATHSIG). Blocks only until the
-    /// child has exec'd (or failed to).
-    Result<Spawned> spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd);
+    /// Whether a child dies with the helper: chat must (a restarted helper resumes the job on
+    /// the same line), a return call's pppd must not (the call goes on without the helper).
+    enum class Lifetime { WithHelper, Detached };
+
+    /// Runs `argv[0]` (an absolute path) with stdin and stdout = `lineFd`, stderr = `stderrFd`
+    /// (-1: /dev/null), a minimal environment, default signal dispositions, an empty signal
+    /// mask, its own session, and with Lifetime::WithHelper SIGKILL when the helper dies
+    /// (PR_SET_PDEATHSIG). Blocks only until the child has exec'd (or failed to).
+    Result<Spawned> spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd,
+                          Lifetime lifetime = Lifetime::WithHelper);
 
     /// The highest fd a child copies from the helper's table (tests).
     [[nodiscard]] int highestSlot() const { return slotErr_.get(); }

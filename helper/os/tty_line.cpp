@@ -50,4 +50,42 @@ Result<bool> isSameTty(int fd, const std::string& path) {
     return true;
 }
 
+namespace {
+speed_t speedConstant(unsigned speed) {
+    switch (speed) {
+    case 9600: return B9600;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 115200: return B115200;
+    case 230400: return B230400;
+    case 460800: return B460800;
+    case 921600: return B921600;
+    default: return B0;
+    }
+}
+}  // namespace
+
+Result<int> openModemLine(const std::string& device, unsigned speed) {
+    // O_NONBLOCK: the open must not wait for a carrier; cleared below for chat's blocking reads.
+    UniqueFd fd(::open(device.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return Error{"open " + device + ": " + errnoText(errno)};
+    if (auto same = isSameTty(fd.get(), device); !same) return Error{same.reason()};
+    termios t{};
+    if (::tcgetattr(fd.get(), &t) < 0) return Error{"tcgetattr " + device + ": " + errnoText(errno)};
+    ::cfmakeraw(&t);
+    t.c_cflag |= CLOCAL | HUPCL | CREAD;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    if (speed != 0) {
+        const speed_t s = speedConstant(speed);
+        if (s == B0) return Error{"speed " + std::to_string(speed) + " is not a standard rate"};
+        ::cfsetispeed(&t, s);
+        ::cfsetospeed(&t, s);
+    }
+    if (::tcsetattr(fd.get(), TCSANOW, &t) < 0) return Error{"tcsetattr " + device + ": " + errnoText(errno)};
+    makeBlocking(fd.get());
+    return fd.release();
+}
+
 }  // namespace mscb::helper

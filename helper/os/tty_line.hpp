@@ -19,5 +19,9 @@ void makeBlocking(int fd);
 /// `fd` is a tty and the same character device as `path` (st_rdev), `path` not a symlink
 /// out of /dev.
 Result<bool> isSameTty(int fd, const std::string& path);
+/// Opens a pool modem the helper dials from: read/write, not as a controlling tty, raw 8N1,
+/// CLOCAL (chat talks to the modem before there is a carrier) and HUPCL (the modem hangs up
+/// when the last holder closes it). `speed` 0 leaves the line's speed alone.
+Result<int> openModemLine(const std::string& device, unsigned speed);
 
 }  // namespace mscb::helper

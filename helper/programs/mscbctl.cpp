@@ -53,9 +53,11 @@ void printHuman(const mscb::Message& e) {
     auto get = [&](const char* key) { return std::string(e.get(key).value_or("-")); };
     const auto type = get("type");
     if (type == "job") {
-        std::printf("job %s  %s  user=%s number=%s line=%s attempt %s  age %s", get("job").c_str(),
+        // line: where the caller called in; dial: the modem that calls back (a pool modem or it).
+        std::printf("job %s  %s  user=%s number=%s line=%s dial=%s (%s) attempt %s  age %s", get("job").c_str(),
                     get("state").c_str(), get("user").c_str(), get("number").c_str(), get("line").c_str(),
-                    get("attempt").c_str(), seconds(get("age-ms")).c_str());
+                    get("dial-line").c_str(), get("modem").c_str(), get("attempt").c_str(),
+                    seconds(get("age-ms")).c_str());
         if (e.get("deadline-in-ms")) std::printf("  dial in %s", seconds(get("deadline-in-ms")).c_str());
         std::printf("\n");
     } else if (type == "call") {

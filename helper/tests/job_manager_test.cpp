@@ -521,8 +521,8 @@ TEST_F(APoolJob, DialsFromAFreePoolModemAndFreesTheAnsweringLine) {
     dialThrough(id);
     ASSERT_EQ(ports.pppds.size(), 1u);
     EXPECT_EQ(ports.pppds[0], (std::vector<std::string>{"/usr/sbin/pppd", "file", "/etc/ppp/options.mscb-return",
-                                                        "nodetach", "logfd", "2", "mscb-callback-leg",
-                                                        "mscb-expect-user", "alice"}));
+                                                        "nodetach", "mscb-callback-leg", "mscb-expect-user",
+                                                        "alice"}));
     EXPECT_EQ(ports.watched, std::vector<std::int32_t>{777});
     EXPECT_EQ(m->history().back().result, "connected");
     // The return call shows on the pool modem until its pppd exits.

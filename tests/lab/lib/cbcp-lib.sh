@@ -35,15 +35,17 @@ LAB_WRAP=${LAB_WRAP:-}
 
 # start_pstn [EXTRA-B-FAULTS]: modems mA (server, $SRV_NUMBER) and mB (caller, $CLI_NUMBER);
 # sets SRV_TTY / CLI_TTY to their /dev/pts paths (pppd sends the line name to the helper,
-# which only accepts /dev paths).
+# which only accepts /dev paths). PSTN_EXTRA_LINES="NAME=NUMBER ..." adds more modems; their
+# device is `pstn_tty NAME`.
 start_pstn() {
-    local sig=""
+    local sig="" extra=() l
     if [ "$PSTN_SIGNALS" = 1 ]; then
         # n_gsm is a module of the guest kernel; the root is read-only but modprobe reads it fine
         modprobe n_gsm || { fail "modprobe n_gsm"; lab_finish; }
         sig=,signals
     fi
-    start_bg pstn 900 "$PSTN" --dir /run/pstn --line "mA=$SRV_NUMBER$sig" --line "mB=$CLI_NUMBER$sig$1" \
+    for l in ${PSTN_EXTRA_LINES:-}; do extra+=(--line "$l$sig"); done
+    start_bg pstn 900 "$PSTN" --dir /run/pstn --line "mA=$SRV_NUMBER$sig" --line "mB=$CLI_NUMBER$sig$1" "${extra[@]}" \
         --log "$MSCB_RESULTS/pstn.jsonl" --control /run/pstn/control \
         --ring-interval 500 --guard-time 300
     local pid
@@ -55,13 +57,17 @@ start_pstn() {
     log "pstn: mA=$SRV_NUMBER on $SRV_TTY, mB=$CLI_NUMBER on $CLI_TTY"
 }
 
+# pstn_tty NAME: the device of modem NAME.
+pstn_tty() { awk -v n="$1" '$1 == n { print $3 }' /run/pstn/ready; }
+
 # lab_users TEXT: writes /etc/ppp/mscb-users (root-owned 0600, as mscb demands).
 lab_users() {
     (umask 077; printf '%s\n' "$1" >/etc/ppp/mscb-users)
 }
 
 # write_helper_conf [KEY=VALUE...]: /run/mscb-lab/helper.conf for modem mA (hangup $HELPER_HANGUP:
-# escape by default, a pty has no DTR), attempts/backoff/reset-lead 2 unless given; a copy to the results.
+# escape by default, a pty has no DTR), attempts/backoff/reset-lead 2 unless given, then the text
+# of HELPER_EXTRA_CONF (more [modem] sections); a copy to the results.
 write_helper_conf() {
     local kv key
     declare -A cfg=([attempts]=2 [backoff]=2 [reset-lead]=2)
@@ -78,6 +84,7 @@ write_helper_conf() {
         echo "device = $SRV_TTY"
         echo "hangup = $HELPER_HANGUP"
         echo "dial-prefix = T"
+        [ -z "${HELPER_EXTRA_CONF:-}" ] || printf '\n%s\n' "$HELPER_EXTRA_CONF"
      } >/run/mscb-lab/helper.conf)
     cp /run/mscb-lab/helper.conf "$MSCB_RESULTS/helper.conf"
 }
