@@ -255,6 +255,9 @@ void Exchange::executeLine(std::size_t line, const std::string& text, Millis now
       case AtCommand::Kind::DtrMode:
         m.settings.dtrMode = cmd.value;
         break;
+      case AtCommand::Kind::CallerId:
+        m.settings.callerId = cmd.value;
+        break;
       case AtCommand::Kind::Reset:
         if (m.callId) endCall(*m.callId, now, "atz", line, std::nullopt);
         setState(line, ModemTrigger::OnHook);
@@ -440,6 +443,15 @@ void Exchange::ring(Call& call, Millis now) {
   if (!call.calleeAttached) return;
   target.settings.regs[1] = static_cast<std::uint8_t>(call.rings > 255 ? 255 : call.rings);
   if (delivered) result(callee, ResultCode::Ring);
+  if (delivered && call.rings == 1 && target.settings.callerId > 0) {
+    // Caller ID comes between the first and second ring (Bellcore MDMF / V.253 formatted
+    // presentation): mgetty and chat scripts read the "NMBR = " line.
+    const std::string& number = modems_[call.caller].number;
+    write(callee, "\r\nNMBR = " + number + "\r\n");
+    Event cid = lineEvent("caller-id", callee);
+    cid.add("caller-number", number).add("call", i64(call.id));
+    log(std::move(cid));
+  }
   if (target.signals) {
     // RI is on for the first half of each ring period, like a ring burst
     target.ri = true;

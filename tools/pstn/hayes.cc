@@ -152,6 +152,18 @@ ParsedLine parseCommandLine(std::string_view text) {
         }
         break;
       }
+      case '+': {
+        // Extended commands: only +VCID (caller ID presentation), which dial-in boxes set.
+        std::string name;
+        while (std::isalpha(static_cast<unsigned char>(cur.peek()))) name += cur.next();
+        if (name != "VCID") return fail(line, "unknown command +" + name);
+        if (cur.next() != '=') return fail(line, "+VCID needs =0, =1 or =2");
+        auto v = cur.number(overflow);
+        if (!v || overflow || *v > 2) return fail(line, "bad +VCID argument");
+        cmd.kind = AtCommand::Kind::CallerId;
+        cmd.value = *v;
+        break;
+      }
       default:
         return fail(line, std::string("unknown command ") + c);
     }

@@ -26,6 +26,7 @@ struct AtCommand {
     SelectReg,  // Sn (accepted, no effect)
     DcdMode,    // &C0/&C1: DCD always on / DCD follows the carrier
     DtrMode,    // &D0..&D3: DTR loss ignored / command mode / hang up / hang up and reset
+    CallerId,   // +VCID=0/1/2: caller ID off / formatted / unformatted (ITU V.253 §9.2.3)
     Ignored,    // X M L W I B P T N Y &K &W ... accepted without effect
   };
   Kind kind = Kind::Ignored;
@@ -60,6 +61,7 @@ struct ModemSettings {
   unsigned guardMs = 1000;  // S12 (in 1/50 s on the wire)
   unsigned dcdMode = 1;     // &C: 0 DCD always on, 1 DCD follows the carrier
   unsigned dtrMode = 2;     // &D: what DTR loss does (0 ignore, 1 command mode, 2 hang up, 3 reset)
+  unsigned callerId = 0;    // +VCID: 0 off, 1 formatted "NMBR = ..." after the first RING, 2 as 1
   std::uint8_t regs[256] = {};
 };
 ModemSettings defaultSettings(unsigned guardMs);

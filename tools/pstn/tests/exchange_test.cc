@@ -82,6 +82,32 @@ TEST(Call, AutoAnswerAfterS0Rings) {
   EXPECT_EQ(rig.ex.settings(B).regs[1], 3);
 }
 
+TEST(Call, CallerIdComesAfterTheFirstRingOnlyWhenAsked) {
+  Rig rig = threeLines();
+  rig.openQuiet();
+  rig.type(B, "AT+VCID=1\r");
+  EXPECT_EQ(rig.take(B), "\r\nOK\r\n");
+  rig.type(A, "ATDT5551234\r");
+  rig.advance(500);
+  EXPECT_EQ(rig.take(B), std::string(kRing) + "\r\nNMBR = " + rig.ex.lineNumber(A) + "\r\n");
+  rig.advance(2000);
+  EXPECT_EQ(rig.take(B), kRing);  // once per call
+  ASSERT_EQ(rig.named("caller-id").size(), 1u);
+  EXPECT_EQ(rig.named("caller-id")[0].str("caller-number"), rig.ex.lineNumber(A));
+  rig.type(B, "ATZ\r");  // a reset turns caller ID off again
+  rig.take(B);
+  EXPECT_EQ(rig.ex.settings(B).callerId, 0u);
+}
+
+TEST(Call, NoCallerIdUnlessTheModemAskedForIt) {
+  Rig rig = threeLines();
+  rig.openQuiet();
+  rig.type(A, "ATDT5551234\r");
+  rig.advance(500);
+  EXPECT_EQ(rig.take(B), kRing);
+  EXPECT_TRUE(rig.named("caller-id").empty());
+}
+
 TEST(Call, BusyWhenCalleeOffHook) {
   Rig rig = threeLines();
   rig.openQuiet();
