@@ -280,6 +280,30 @@ Result<RefusalReport> reportFromMessage(const Message& m) {
     return RefusalReport{*session, std::string(kind), std::string(*m.get("detail"))};
 }
 
+Message toMessage(const RingNotice& ring) {
+    Message m{"ring", {}};
+    m.set("line", ring.line).set("number", ring.number);
+    return m;
+}
+
+Result<RingNotice> ringFromMessage(const Message& m) {
+    if (m.verb != "ring") {
+        return Error{"expected 'ring', got '" + m.verb + "'"};
+    }
+    if (auto keys = checkKeys(m, {"line", "number"}); !keys) {
+        return Error{keys.reason()};
+    }
+    const auto line = *m.get("line");
+    if (!isAcceptableLinePath(line)) {
+        return Error{"unacceptable line '" + escapeForLog(line) + "'"};
+    }
+    const auto number = *m.get("number");
+    if (number.empty() || number.size() > 32 || !isValidValue(number)) {
+        return Error{"unacceptable caller ID '" + escapeForLog(number) + "'"};
+    }
+    return RingNotice{std::string(line), std::string(number)};
+}
+
 Result<ReturnBinding> returnBindingFromMessage(const Message& m) {
     if (m.verb != "return") {
         return Error{"expected 'return', got '" + m.verb + "'"};
@@ -329,7 +353,8 @@ Result<CallbackJob> jobFromMessage(const Message& m, const DialRules& rules) {
     auto user = requireUser(m);
     auto line = requireLine(m);
     auto session = requireSession(m);
-    auto pid = parseInt<std::int32_t>(*m.get("pppd-pid"), 1, 0x3fffffff, "pppd-pid");
+    // 0: no pppd asked (a caller-ID callback, kept in the helper's journal in this form).
+    auto pid = parseInt<std::int32_t>(*m.get("pppd-pid"), 0, 0x3fffffff, "pppd-pid");
     auto delay = parseInt<std::uint32_t>(*m.get("delay"), 0, 255, "delay");
     const auto kindText = *m.get("kind");
     const auto source = kindText == "user" ? NumberSource::Peer : NumberSource::Operator;

@@ -75,7 +75,14 @@ private:
         if (line.front() == '[') {
             if (line.back() != ']') return Error{"section header without ']'"};
             const auto inner = trim(line.substr(1, line.size() - 2));
-            if (inner.substr(0, 6) != "modem " ) return Error{"unknown section (expected [modem NAME])"};
+            if (inner == "caller-id") {
+                if (inCallerId_ || !config_.callerIds.empty()) return Error{"[caller-id] given twice"};
+                inCallerId_ = true;
+                seen_.clear();
+                return true;
+            }
+            if (inner.substr(0, 6) != "modem " ) return Error{"unknown section (expected [modem NAME] or [caller-id])"};
+            inCallerId_ = false;
             const auto modemName = trim(inner.substr(6));
             if (modemName.empty() || modemName.size() > 32 ||
                 !std::all_of(modemName.begin(), modemName.end(), [](char c) {
@@ -99,6 +106,7 @@ private:
             return Error{"'" + std::string(key) + "' set twice"};
         }
         seen_.emplace_back(key);
+        if (inCallerId_) return callerId(key, value);
         if (config_.modems.empty()) return global(key, value);
         return modem(config_.modems.back(), key, value);
     }
@@ -177,9 +185,23 @@ private:
             config_.rules.peerFeatureCodes = v == "yes";
             return true;
         }
+        if (key == "caller-id-delay") return setUnsigned(config_.callerIdDelay, 1, 255);
         if (key == "allow-prefixes") return setPrefixes(config_.rules.allowPrefixes);
         if (key == "deny-prefixes") return setPrefixes(config_.rules.denyPrefixes);
         return Error{"unknown key '" + std::string(key) + "'"};
+    }
+
+    // A number an operator wrote, checked like any number the helper dials (the global number
+    // rules come before the sections), kept canonical so a caller ID compares equal.
+    Result<bool> callerId(std::string_view key, std::string_view v) {
+        auto number = checkDialNumber(key, config_.rules, NumberSource::Operator);
+        if (!number) return Error{"caller-id number " + std::string(key) + ": " + number.reason()};
+        if (!isAcceptableUserName(v)) return Error{"caller-id user must be 1-64 printable characters"};
+        for (const auto& e : config_.callerIds) {
+            if (e.number == number->canonical) return Error{"caller-id number " + std::string(key) + " given twice"};
+        }
+        config_.callerIds.push_back(CallerIdEntry{number->canonical, std::string(v)});
+        return true;
     }
 
     static Result<bool> modem(ModemConfig& m, std::string_view key, std::string_view v) {
@@ -273,10 +295,16 @@ private:
             }
         }
         if (config_.backoffMax < config_.backoff) return Error{where + "backoff-max is below backoff"};
+        if (!config_.callerIds.empty() &&
+            std::none_of(config_.modems.begin(), config_.modems.end(), [](const ModemConfig& m) { return m.pool; })) {
+            // The answering line belongs to its getty: a caller-ID callback dials from the pool.
+            return Error{where + "[caller-id] needs a pool modem (pool = yes)"};
+        }
         return config_;
     }
 
     std::string_view name_;
+    bool inCallerId_ = false;
     unsigned lineNo_ = 0;
     HelperConfig config_;
     std::vector<std::string> seen_;

@@ -5,6 +5,8 @@
 //   key = value                 global keys, before the first section
 //   [modem NAME]                one section per callback modem
 //   device = /dev/ttyS0         ...or  udev-match = ID_MSCB_MODEM=1  (or both)
+//   [caller-id]                 caller-ID callback: calls from these numbers are not answered
+//   5551234 = alice             ...but called back, and must authenticate as that user
 //
 // Any bad line refuses the whole file with "FILE:LINE: reason". An obsolete key (lock-dir) is
 // accepted and ignored, with a "FILE:LINE: ..." warning for the log.
@@ -39,6 +41,12 @@ struct ModemConfig {
     bool pool = false;
 };
 
+/// A caller-ID callback number and the user its return call must authenticate as.
+struct CallerIdEntry {
+    std::string number;  ///< canonical (the firewall's form)
+    std::string user;
+};
+
 struct HelperConfig {
     std::string socketPath = "/run/mscb/helper.sock";
     std::string runDir = "/run/mscb";
@@ -58,6 +66,8 @@ struct HelperConfig {
     unsigned historySize = 50;
     DialRules rules;
     std::vector<ModemConfig> modems;
+    std::vector<CallerIdEntry> callerIds;
+    unsigned callerIdDelay = 10;  ///< seconds from the ringing call to the callback's dial
     /// "FILE:LINE: text" for lines that were accepted but should be changed (obsolete keys).
     std::vector<std::string> warnings;
 

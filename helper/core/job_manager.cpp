@@ -95,6 +95,8 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
                                      TimePoint t) { j.onJob(id, c, msg, t); }},
         {"report", ConnKind::Plugin, [](JobManager& j, ConnId, Conn& c, const Message& msg, std::optional<int>,
                                         TimePoint) { j.onReport(c, msg); }},
+        {"ring", ConnKind::Getty, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
+                                     TimePoint t) { j.onRing(id, c, msg, t); }},
         {"return", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
                                            TimePoint t) { j.onReturn(id, c, msg, t); }},
         {"line", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int> f,
@@ -228,11 +230,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     // A free pool modem dials, so the answering line takes the next caller at once (rotary
     // groups in Cisco IOS, FreeBSD ppp's device list); otherwise the answering line does.
     const auto pool = takePoolModem(id, busyDevices());
-    Job& ref = makeJob(id, *job, pool ? *pool : *modem, now);
-    if (pool) {
-        ref.dialDevice = pool->device;
-        admission_.lineFreed(job->session);
-    }
+    Job& ref = pool ? startPoolJob(id, *job, *pool, now) : makeJob(id, *job, *modem, now);
     c.jobId = id;
     log(LogLevel::Info, id, "job accepted: session " + job->session + " user '" + escapeForLog(job->user) +
                                 "' line " + job->line + " modem " + ref.modem.name +
@@ -247,12 +245,78 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("dial-line", ref.dialDevice.empty() ? job->line : ref.dialDevice));
     ports_.send(conn, toMessage(HelperReply{true, {}, id, ref.dialDevice}));
     runActions(ref, ref.dialer.start(now), now);
-    if (pool) {
-        // The helper holds the pool line already; the first call ended as the job came.
-        ref.lineAdopted = true;
-        ref.firstCallEnded = now;
-        dispatch(ref, ev::LineHandedOver{now}, now);
+    // A pool modem is the helper's already; the first call ended as the job came.
+    if (pool) dispatch(ref, ev::LineHandedOver{now}, now);
+}
+
+JobManager::Job& JobManager::startPoolJob(const std::string& id, const CallbackJob& request, const ModemConfig& pool,
+                                          TimePoint now) {
+    Job& job = makeJob(id, request, pool, now);
+    job.dialDevice = pool.device;
+    job.lineAdopted = true;
+    job.firstCallEnded = now;
+    admission_.lineFreed(request.session);
+    return job;
+}
+
+void JobManager::onRing(ConnId conn, Conn& c, const Message& m, TimePoint now) {
+    if (!c.session.empty()) return reply(conn, false, "one ring per connection");
+    auto ring = ringFromMessage(m);
+    if (!ring) {
+        log(LogLevel::Warning, {}, "ring rejected: " + ring.reason());
+        return reply(conn, false, ring.reason());
     }
+    const auto answer = [&](const std::string& kind, const std::string& why) {
+        log(LogLevel::Info, {}, "call on " + ring->line + " from " + escapeForLog(ring->number) +
+                                    ": no caller-ID callback, the getty answers (" + why + ")");
+        event(EventLine("ring-answered").with("line", ring->line).with("number", ring->number).with("kind", kind));
+        reply(conn, false, why);
+    };
+    // The caller ID comes from the network: the same firewall as a number a caller types.
+    auto number = checkDialNumber(ring->number, config_.rules, NumberSource::Peer);
+    if (!number) return answer("bad-number", "caller ID refused: " + number.reason());
+    const auto entry = std::find_if(config_.callerIds.begin(), config_.callerIds.end(),
+                                    [&](const CallerIdEntry& e) { return e.number == number->canonical; });
+    if (entry == config_.callerIds.end()) return answer("not-listed", "not a caller-ID callback number");
+    const std::string id = ports_.newJobId();
+    const std::string session = "cid." + id;
+    const CallbackJob job{entry->user, ring->line, session, 0, number->canonical, CallbackKind::Admin,
+                          config_.callerIdDelay};
+    // The limits of any callback: one pending per user and per number, hourly rates, a journal.
+    Result<bool> verdict = admission_.admit(AdmitRequest{job.user, job.line, session, 0}, true, now);
+    if (verdict) {
+        if (auto journal = ports_.journalUsable(); !journal) verdict = Error{"job journal not writable", "journal"};
+    }
+    if (verdict) verdict = admission_.checkNumber(session, job.number, now);
+    if (verdict) verdict = admission_.acceptJob(job, now);
+    if (!verdict) {
+        admission_.dropReservation(session);
+        admission_.jobFinished(session);
+        countRefusal(verdict.kind());
+        return answer(verdict.kind().empty() ? "other" : verdict.kind(), verdict.reason());
+    }
+    const auto pool = takePoolModem(id, busyDevices());
+    if (!pool) {
+        admission_.jobFinished(session);
+        countRefusal("pool-busy");
+        return answer("pool-busy", "no free pool modem to call back from");
+    }
+    Job& ref = startPoolJob(id, job, *pool, now);
+    c.session = session;
+    c.jobId = id;
+    log(LogLevel::Info, id, "caller-ID callback: call on " + job.line + " from " + job.number + " (user '" +
+                                escapeForLog(job.user) + "') not answered; calling back from " + pool->name + " in " +
+                                std::to_string(job.delaySeconds) + " s");
+    event(EventLine("job-accepted")
+              .with("job", id)
+              .with("session", session)
+              .with("user", job.user)
+              .with("number", job.number)
+              .with("modem", pool->name)
+              .with("dial-line", pool->device));
+    ports_.send(conn, toMessage(HelperReply{true, {}, id, pool->device}));
+    runActions(ref, ref.dialer.start(now), now);
+    dispatch(ref, ev::LineHandedOver{now}, now);
 }
 
 std::vector<std::string> JobManager::busyDevices() const {

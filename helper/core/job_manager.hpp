@@ -137,7 +137,7 @@ public:
 
 private:
     struct Job;
-    enum class ConnKind { Unknown, Plugin, Connector, Control };
+    enum class ConnKind { Unknown, Plugin, Connector, Control, Getty };
     struct Conn {
         ConnKind kind = ConnKind::Unknown;
         std::string session;  ///< plugin: admitted session; connector: its job's session
@@ -156,6 +156,10 @@ private:
     void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onReport(Conn& c, const Message& m);
+    /// A getty's caller-ID hook: a listed number is called back from a pool modem, unanswered.
+    void onRing(ConnId conn, Conn& c, const Message& m, TimePoint now);
+    /// A job that dials from pool modem `pool` (already opened): built, started, handed its line.
+    Job& startPoolJob(const std::string& id, const CallbackJob& request, const ModemConfig& pool, TimePoint now);
     /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
     void countRefusal(const std::string& kind);
     void onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now);

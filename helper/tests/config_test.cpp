@@ -97,6 +97,18 @@ TEST(AConfig, ReadsAReturnCallPool) {
     EXPECT_EQ(c->pppdPath, "/usr/local/sbin/pppd");
 }
 
+TEST(AConfig, ReadsCallerIdNumbersInCanonicalForm) {
+    auto c = parseConfig("return-options = /etc/ppp/o\ncaller-id-delay = 20\n[caller-id]\n555-1234 = alice\n"
+                         "(555) 9999 = bob\n[modem out1]\ndevice = /dev/ttyS1\npool = yes\n",
+                         "helper.conf");
+    ASSERT_TRUE(c) << c.reason();
+    ASSERT_EQ(c->callerIds.size(), 2u);
+    EXPECT_EQ(c->callerIds[0].number, "5551234");
+    EXPECT_EQ(c->callerIds[0].user, "alice");
+    EXPECT_EQ(c->callerIds[1].number, "5559999");
+    EXPECT_EQ(c->callerIdDelay, 20u);
+}
+
 struct Bad {
     const char* text;
     const char* error;
@@ -130,7 +142,12 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"[modem a b]\n", "helper.conf:1: modem name must be 1-32 of [A-Za-z0-9_-]"},
         Bad{"[modem a]\ndevice = /dev/ttyS0\n[modem a]\n", "helper.conf:3: modem 'a' defined twice"},
         Bad{"[modem a\n", "helper.conf:1: section header without ']'"},
-        Bad{"[dialer]\n", "helper.conf:1: unknown section (expected [modem NAME])"},
+        Bad{"[dialer]\n", "helper.conf:1: unknown section (expected [modem NAME] or [caller-id])"},
+        Bad{"[caller-id]\n555;ATH = alice\n",
+            "helper.conf:2: caller-id number 555;ATH: character ';' at offset 3 is not allowed in a dial string"},
+        Bad{"[caller-id]\n5551234 = alice\n555-1234 = bob\n", "helper.conf:3: caller-id number 555-1234 given twice"},
+        Bad{"[caller-id]\n5551234 = alice\n[modem a]\ndevice = /dev/ttyS0\n",
+            "helper.conf: [caller-id] needs a pool modem (pool = yes)"},
         Bad{"deny-prefixes = 00,x\n", "helper.conf:1: prefix x has 'x' (digits, '*' and '#' only)"},
         Bad{"max-jobs = 2\x01\n", "helper.conf:1: non-printable character"},
         Bad{"caller-feature-codes = 1\n", "helper.conf:1: caller-feature-codes must be yes or no"},

@@ -589,5 +589,72 @@ TEST_F(APoolJob, ResumesFromItsJournalOnThePoolModem) {
     EXPECT_EQ(m2.jobState(id), DialerState::HangUp);  // hangs the pool modem up again, keeps its deadline
 }
 
+HelperConfig callerIdConfig() {
+    HelperConfig c = poolConfig();
+    c.callerIds = {{"5279651", "alice"}};
+    c.callerIdDelay = 15;
+    return c;
+}
+
+struct ACallerIdRing : APoolJob {
+    ACallerIdRing() { m = std::make_unique<JobManager>(callerIdConfig(), ports, "boot-1"); }
+    const Message& ring(ConnId conn, const std::string& number, const std::string& line = "/dev/ttyS0") {
+        m->onMessage(conn, toMessage(RingNotice{line, number}), std::nullopt, now);
+        return ports.lastTo(conn);
+    }
+};
+
+TEST_F(ACallerIdRing, AListedNumberIsNotAnsweredAndCalledBackFromThePool) {
+    const auto& reply = ring(5, "527-9651");
+    ASSERT_EQ(reply.verb, "ok") << reply.get("reason").value_or("");
+    const std::string id(reply.get("job").value_or(""));
+    EXPECT_EQ(reply.get("dial-line"), "/dev/ttyS5");
+    EXPECT_EQ(m->jobState(id), DialerState::HangUp);  // the pool modem is made ready at once
+    ASSERT_TRUE(ports.journal.count(id));
+    dialThrough(id);
+    EXPECT_EQ(ports.chats.back(), id + " dial 5279651");
+    ASSERT_EQ(ports.pppds.size(), 1u);
+    EXPECT_EQ(ports.pppds[0].back(), "alice");  // the return call must authenticate as alice
+    bool event = false;
+    for (const auto& l : ports.eventLines()) {
+        event |= l.rfind("event=job-accepted job=" + id + " session=cid." + id + " user=alice number=5279651", 0) == 0;
+    }
+    EXPECT_TRUE(event);
+}
+
+TEST_F(ACallerIdRing, AnUnlistedOrHostileNumberIsAnsweredAsUsual) {
+    EXPECT_EQ(ring(5, "5551111").verb, "refused");
+    EXPECT_EQ(ring(6, "555;ATH").verb, "refused");
+    EXPECT_EQ(ring(7, "P").verb, "refused");  // a withheld number
+    EXPECT_TRUE(ports.opened.empty());
+    EXPECT_EQ(m->jobCount(), 0u);
+    const auto events = ports.eventLines();
+    ASSERT_EQ(events.size(), 3u);
+    EXPECT_EQ(events[0], "event=ring-answered line=/dev/ttyS0 number=5551111 kind=not-listed");
+    EXPECT_EQ(events[1], "event=ring-answered line=/dev/ttyS0 number=555%3BATH kind=bad-number");
+}
+
+TEST_F(ACallerIdRing, KeepsTheLimitsOfAnyCallback) {
+    ASSERT_EQ(ring(5, "5279651").verb, "ok");
+    const auto& again = ring(6, "5279651");  // alice already has a pending callback
+    EXPECT_EQ(again.verb, "refused");
+    EXPECT_EQ(m->jobCount(), 1u);
+}
+
+TEST_F(ACallerIdRing, WithThePoolBusyTheCallIsAnswered) {
+    ports.unopenable = {"/dev/ttyS5"};
+    EXPECT_EQ(ring(5, "5279651").verb, "refused");
+    EXPECT_EQ(m->jobCount(), 0u);
+    // Nothing is left reserved: once the pool modem opens, the next ring is called back.
+    ports.unopenable.clear();
+    EXPECT_EQ(ring(6, "5279651").verb, "ok");
+}
+
+TEST_F(ACallerIdRing, IsAVerbOfItsOwnConnection) {
+    m->onMessage(5, admitMsg(), std::nullopt, now);
+    EXPECT_EQ(ring(5, "5279651").verb, "refused");  // a plugin connection cannot ring
+    EXPECT_EQ(m->jobCount(), 0u);
+}
+
 }  // namespace
 }  // namespace mscb::helper

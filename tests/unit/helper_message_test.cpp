@@ -42,6 +42,16 @@ TEST(HelperMessage, AdmitAndReplyRoundTrip) {
     EXPECT_EQ(refused->reason, "too many callbacks");
 }
 
+TEST(HelperMessage, ARingCarriesALineAndAnUntrustedCallerId) {
+    auto ring = ringFromMessage(*decodeMessage(*encodeMessage(toMessage(RingNotice{"/dev/ttyS0", "555-1234"}))));
+    ASSERT_TRUE(ring) << ring.reason();
+    EXPECT_EQ(ring->line, "/dev/ttyS0");
+    EXPECT_EQ(ring->number, "555-1234");  // the helper's firewall decides what it is
+    EXPECT_FALSE(ringFromMessage(*decodeMessage("mscb/1 ring\nline=/etc/passwd\nnumber=5551234\n")));
+    EXPECT_FALSE(ringFromMessage(*decodeMessage("mscb/1 ring\nline=/dev/ttyS0\nnumber=\n")));
+    EXPECT_FALSE(ringFromMessage(*decodeMessage("mscb/1 ring\nline=/dev/ttyS0\nnumber=123456789012345678901234567890123\n")));
+}
+
 TEST(HelperMessage, AJobReplyNamesThePoolModemItDialsFrom) {
     auto pool = replyFromMessage(
         *decodeMessage(*encodeMessage(toMessage(HelperReply{true, "", "j42", "/dev/ttyS1"}))));

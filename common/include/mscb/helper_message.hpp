@@ -100,6 +100,14 @@ struct ReturnBinding {
     std::int64_t firstCallEndedMs = 0;
 };
 
+/// "ring": a getty's caller-ID hook (mscb-cnd) reports a call ringing on `line` before anyone
+/// answers it. The helper replies "ok" with a job (and its dial-line) when it will call that
+/// number back, so the getty must not answer; "refused" when the call is to be answered as usual.
+struct RingNotice {
+    std::string line;    ///< /dev path of the ringing line
+    std::string number;  ///< the caller ID as the modem gave it: untrusted, the helper checks it
+};
+
 /// The helper's answer to admit / job: "ok" (with a job id for jobs) or "refused".
 struct HelperReply {
     bool accepted = false;
@@ -125,6 +133,9 @@ Result<HelperReply> replyFromMessage(const Message& message);
 Result<NumberCheck> numberCheckFromMessage(const Message& message, const DialRules& rules);
 Result<RefusalReport> reportFromMessage(const Message& message);
 Result<ReturnBinding> returnBindingFromMessage(const Message& message);
+Message toMessage(const RingNotice& ring);
+/// Shape only (a /dev line, a printable number of 1-32 bytes); the helper applies the firewall.
+Result<RingNotice> ringFromMessage(const Message& message);
 
 /// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
 bool isAcceptableUserName(std::string_view name);
