@@ -186,7 +186,7 @@ public:
             pid_ = pid;
         }
         switch (decision.verdict) {
-        case Verdict::Refuse: return refuse(decision.reason);
+        case Verdict::Refuse: return refuse(decision.reason, "policy");
         case Verdict::Stock: return MSCB_STOCK;
         case Verdict::ContinueCbcp: return MSCB_RUN_CBCP;
         case Verdict::OfferCallback: break;
@@ -198,7 +198,7 @@ public:
         }
         const std::string who = "'" + escapeForLog(peer) + "'";
         auto plan = core::planCbcp(decision, helperRefusal, config_);
-        if (!plan) return refuse("user " + who + " " + plan.reason());
+        if (!plan) return refuse("user " + who + " " + plan.reason(), "no-offer");
         offer_ = plan->offer;
         serverConfig_ = plan->config;
         const std::string why = helperRefusal ? *helperRefusal : decision.why;
@@ -367,12 +367,25 @@ private:
         return core::LinkCbcp::Done;
     }
 
-    int refuse(const std::string& reason) {
+    /// `kind` names the refusal for the helper's event hooks (policy, no-offer).
+    int refuse(const std::string& reason, const char* kind) {
         refused_ = true;
         refusalReason_ = reason;
         log(core::LogLevel::Error, reason);
         event(EventLine("refused").with("user", user_));  // empty is written "-"
+        notifyHelper(PluginNotice{"refused", isAcceptableUserName(user_) ? user_ : std::string(), line_, kind,
+                                  escapeForLog(reason, 200)});
         return MSCB_REFUSE;
+    }
+
+    /// Fire and forget: a notice for the helper's event hooks. Never waits (non-blocking
+    /// connect and send); a helper that is down or busy just does not hear of it.
+    void notifyHelper(const PluginNotice& notice) {
+        if (!isAcceptableLinePath(notice.line)) return;
+        auto connection = HelperConnection::open(helperSocket_, false);
+        if (!connection || !connection.value().post(toMessage(notice))) {
+            log(core::LogLevel::Debug, "event notice not delivered to the helper");
+        }
     }
 
     Result<bool> admit() {
