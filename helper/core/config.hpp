@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dialer.hpp"
+#include "event_hooks.hpp"
 #include "mscb/dial_number.hpp"
 #include "mscb/helper_message.hpp"
 #include "mscb/result.hpp"
@@ -51,6 +52,7 @@ struct HelperConfig {
     unsigned userPerHour = 4;
     unsigned numberPerHour = 3;
     unsigned historySize = 50;
+    HookSettings hooks;  ///< event-hooks, event-hook-timeout, event-hook-queue
     DialRules rules;
     std::vector<ModemConfig> modems;
     /// "FILE:LINE: text" for lines that were accepted but should be changed (obsolete keys).

@@ -92,6 +92,8 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
                                      TimePoint t) { j.onJob(id, c, msg, t); }},
         {"report", ConnKind::Plugin, [](JobManager& j, ConnId, Conn& c, const Message& msg, std::optional<int>,
                                         TimePoint) { j.onReport(c, msg); }},
+        {"notice", ConnKind::Plugin, [](JobManager& j, ConnId, Conn& c, const Message& msg, std::optional<int>,
+                                        TimePoint) { j.onNotice(c, msg); }},
         {"return", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
                                            TimePoint t) { j.onReturn(id, c, msg, t); }},
         {"line", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int> f,
@@ -157,9 +159,13 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
                   .with("session", request->session)
                   .with("user", request->user)
                   .with("kind", verdict.kind().empty() ? "other" : verdict.kind()));
+        ports_.hookEvent(refusedEvent(request->session, request->user, request->line, {}, verdict.kind(),
+                                      verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     c.session = request->session;
+    c.user = request->user;
+    c.line = request->line;
     log(LogLevel::Info, {}, "admitted session " + request->session + " user '" + escapeForLog(request->user) +
                                 "' line " + request->line + " pppd " + std::to_string(request->pppdPid));
     event(EventLine("admitted").with("session", request->session).with("user", request->user).with("line", request->line));
@@ -184,6 +190,7 @@ void JobManager::onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now)
         countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "number refused: session " + c.session + " number " + check->number + ": " +
                                     verdict.reason());
+        ports_.hookEvent(refusedEvent(c.session, c.user, c.line, check->number, verdict.kind(), verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     reply(conn, true, {});
@@ -198,6 +205,20 @@ void JobManager::onReport(Conn& c, const Message& m) {
     }
     ++refusals_[report->kind];
     log(LogLevel::Info, {}, "plugin refused (session " + c.session + "): " + report->kind + ": " + report->detail);
+    // The refused number is the caller's raw input: it stays out of MSCB_NUMBER (the detail
+    // carries it escaped).
+    ports_.hookEvent(refusedEvent(c.session, c.user, c.line, {}, report->kind, report->detail));
+}
+
+void JobManager::onNotice(Conn& c, const Message& m) {
+    auto notice = noticeFromMessage(m);
+    if (!notice) {
+        log(LogLevel::Warning, {}, "notice ignored: " + notice.reason());
+        return;
+    }
+    log(LogLevel::Info, {}, "plugin: " + notice->event + " user '" + escapeForLog(notice->user) + "' line " +
+                                notice->line + ": " + notice->reason + (notice->detail.empty() ? "" : ": " + notice->detail));
+    ports_.hookEvent(refusedEvent(c.session, notice->user, notice->line, {}, notice->reason, notice->detail));
 }
 
 void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -212,6 +233,8 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     auto modem = ports_.modemFor(job->line);
     if (!modem) {
         admission_.dropReservation(c.session);
+        ports_.hookEvent(refusedEvent(job->session, job->user, job->line, job->number, "unknown-line",
+                                      "line is not a configured callback modem"));
         return reply(conn, false, "line " + job->line + " is not a configured callback modem");
     }
     auto verdict = admission_.acceptJob(*job, now);
@@ -219,6 +242,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
         countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "job refused: session " + job->session + " number " + job->number + ": " +
                                     verdict.reason());
+        ports_.hookEvent(refusedEvent(job->session, job->user, job->line, job->number, verdict.kind(), verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     const std::string id = ports_.newJobId();
@@ -233,6 +257,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("user", job->user)
               .with("number", job->number)
               .with("modem", modem->name));
+    ports_.hookEvent(requestedEvent(id, *job, modem->name));
     reply(conn, true, {}, id);
     runActions(ref, ref.dialer.start(now), now);
 }
@@ -419,6 +444,7 @@ void JobManager::endReturnCall(const std::string& session, const std::string& wh
     for (auto& h : history_) {
         if (h.jobId == it->second.jobId) h.callEnded = now;
     }
+    ports_.hookEvent(callDownEvent(it->second.facts, why, now - it->second.since));
     admission_.endReturnCall(session);
     calls_.erase(it);
 }
@@ -451,6 +477,31 @@ void JobManager::onLink(const LinkEvent& event, TimePoint now) {
     if (auto gone = links_.apply(event, now)) {
         log(LogLevel::Info, {}, "link " + gone->name + " gone (rx " + std::to_string(gone->rxBytes) + " tx " +
                                     std::to_string(gone->txBytes) + " bytes)");
+        for (auto& [session, call] : calls_) {
+            if (gone->pppdPid != 0 && gone->pppdPid == call.pppdPid) {
+                call.facts.rxBytes = gone->rxBytes;
+                call.facts.txBytes = gone->txBytes;
+            }
+        }
+    }
+    hookLink(now);
+}
+
+void JobManager::hookLink(TimePoint) {
+    for (auto& [session, call] : calls_) {
+        const auto* l = links_.byPid(call.pppdPid);
+        if (!l) continue;
+        call.facts.interface = l->name;
+        call.facts.rxBytes = l->rxBytes;
+        call.facts.txBytes = l->txBytes;
+        std::string addresses;
+        for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
+        call.facts.address = addresses;
+        // Up with an address: IPCP (or IPV6CP) has opened, which is when the caller has a call.
+        if (!call.announced && l->up) {
+            call.announced = true;
+            ports_.hookEvent(callUpEvent(call.facts));
+        }
     }
 }
 
@@ -499,6 +550,10 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
                 log(LogLevel::Info, job.id,
                     std::string(toString(change.from)) + " -> " + toString(change.to) + " (" + change.why + ")");
                 event(EventLine("job-state").with("job", job.id).with("from", toString(change.from)).with("to", toString(change.to)));
+                if (change.to == DialerState::Dialing) {
+                    ports_.hookEvent(diallingEvent(job.id, job.request, job.modem.name, job.dialer.attempt(),
+                                                   job.dialer.settings().attempts));
+                }
             },
             [&](const act::DropDtr&) {
                 if (!job.lineAdopted) return;
@@ -519,8 +574,12 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
                 if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
                 // The loop guard lasts as long as this return call: until the plugin closes its
                 // `return` connection (a persistent pppd goes on answering), or pppd exits.
-                calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number,
-                                                         job.request.line, job.request.pppdPid, now, job.lifeline};
+                calls_[job.request.session] =
+                    ActiveCall{job.id, job.request.user, job.request.number, job.request.line, job.request.pppdPid,
+                               now, job.lifeline,
+                               CallFacts{job.id, job.request.session, job.request.user, job.request.number,
+                                         job.request.line, {}, {}, {}, {}},
+                               false};
                 admission_.beginReturnCall(job.request.session, job.request.pppdPid);
                 ports_.watchPid(job.request.pppdPid);
             },
@@ -571,6 +630,11 @@ void JobManager::finish(Job& job, TimePoint now) {
             " after " + std::to_string(job.dialer.attempt()) + " dial attempt(s)");
     addHistory(HistoryEntry{job.id, job.request.user, job.request.number, job.request.line, result,
                             job.dialer.failureReason(), job.dialer.attempt(), job.created, now, std::nullopt});
+    if (state != DialerState::Connected) {
+        ports_.hookEvent(failedEvent(job.id, job.request, job.modem.name,
+                                     job.dialer.failureReason().empty() ? result : job.dialer.failureReason(),
+                                     job.dialer.attempt()));
+    }
 }
 
 void JobManager::addHistory(HistoryEntry entry) {

@@ -17,6 +17,7 @@
 #include "admission.hpp"
 #include "config.hpp"
 #include "dialer.hpp"
+#include "event_hooks.hpp"
 #include "journal.hpp"
 #include "link_table.hpp"
 #include "mscb/helper_message.hpp"
@@ -87,7 +88,19 @@ public:
     virtual void log(LogLevel level, const std::string& jobId, const std::string& text) = 0;
 };
 
-class HelperPorts : public ConnectionPorts, public LinePorts, public ClockPorts, public JournalPorts, public LogPort {};
+/// Events for operators' hooks (core/event_hooks.hpp): the daemon queues them for its runner.
+class HookPort {
+public:
+    virtual ~HookPort() = default;
+    virtual void hookEvent(HookEvent event) { (void)event; }
+};
+
+class HelperPorts : public ConnectionPorts,
+                    public LinePorts,
+                    public ClockPorts,
+                    public JournalPorts,
+                    public LogPort,
+                    public HookPort {};
 
 /// One finished job, for `history`.
 struct HistoryEntry {
@@ -129,6 +142,7 @@ private:
     struct Conn {
         ConnKind kind = ConnKind::Unknown;
         std::string session;  ///< plugin: admitted session; connector: its job's session
+        std::string user, line;  ///< plugin: as admitted (for hook events)
         std::string jobId;
         bool bound = false;   ///< connector: bound to `session` by the plugin's `return`
     };
@@ -137,6 +151,8 @@ private:
         std::int32_t pppdPid = 0;
         TimePoint since{0};
         std::optional<ConnId> lifeline;  ///< the plugin's `return` connection: closed = call over
+        CallFacts facts;                 ///< for the call-up/call-down hook events
+        bool announced = false;          ///< call-up sent
     };
 
     void reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId = {});
@@ -144,6 +160,9 @@ private:
     void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onReport(Conn& c, const Message& m);
+    void onNotice(Conn& c, const Message& m);
+    /// Hook events of a link change: call-up for an active call's interface.
+    void hookLink(TimePoint now);
     /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
     void countRefusal(const std::string& kind);
     void onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now);
