@@ -57,6 +57,9 @@ std::string readBootId() {
 HelperDaemon::HelperDaemon(DaemonOptions options, Logger& logger)
     : options_(std::move(options)), logger_(logger), bootId_(readBootId()), spawner_(makeSpawner()) {
     scriptDir_ = options_.config.runDir + "/chat";
+    hooks_ = std::make_unique<HookRunner>(
+        loop_, spawner_, [this](LogLevel level, const std::string& text) { log(level, {}, text); },
+        options_.config.hooks, options_.ownerUid);
     manager_ = std::make_unique<JobManager>(options_.config, *this, bootId_);
 }
 
@@ -424,6 +427,10 @@ std::string HelperDaemon::newJobId() {
 
 void HelperDaemon::log(LogLevel level, const std::string& jobId, const std::string& text) {
     logger_.log(level, jobId, text);
+}
+
+void HelperDaemon::hookEvent(HookEvent event) {
+    hooks_->post(std::move(event));
 }
 
 void HelperDaemon::onUdev() {
