@@ -497,8 +497,9 @@ void JobManager::hookLink(TimePoint) {
         std::string addresses;
         for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
         call.facts.address = addresses;
-        // Up with an address: IPCP (or IPV6CP) has opened, which is when the caller has a call.
-        if (!call.announced && l->up) {
+        // Up with its IPv4 address: IPCP has opened, the caller has a working call. (pppd sets
+        // IFF_UP before the address reaches rtnetlink, so "up" alone would come too early.)
+        if (!call.announced && l->up && !l->addresses.empty()) {
             call.announced = true;
             ports_.hookEvent(callUpEvent(call.facts));
         }

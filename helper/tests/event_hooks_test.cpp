@@ -220,8 +220,9 @@ TEST_F(HookEvents, ACallbackFromRequestToCallDown) {
         << "call-up waits for the interface";
     m.onLink(link::Update{5, "ppp0", false, 0, 0, 321}, now);
     EXPECT_EQ(ports.hooks.size(), 2U) << "not up yet";
-    m.onLink(link::Address{5, "10.0.0.2/32", true}, now);
     m.onLink(link::Update{5, "ppp0", true, 10, 20, 321}, now);
+    EXPECT_EQ(ports.hooks.size(), 2U) << "up, but IPCP has not given it its address yet";
+    m.onLink(link::Address{5, "10.0.0.2/32", true}, now);
     m.onLink(link::Update{5, "ppp0", true, 30, 40, 321}, now);
     m.onLink(link::Removed{5}, now + 60s);
     m.onPidExit(321, now + 61s);
