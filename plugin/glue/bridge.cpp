@@ -145,6 +145,9 @@ public:
         }
         returnCall_ = std::move(pendingReturn_);
         pendingReturn_.reset();
+        // Before authentication: radius.so's Access-Request and accounting of the return call
+        // carry it as Calling-Station-Id (doc/radius-accounting.md).
+        if (ops_.set_remote_number) ops_.set_remote_number(returnCall_->number.c_str());
         bindReturnCall(*returnCall_);
     }
 
@@ -298,7 +301,7 @@ public:
             ops_.end_after_this_call();
             return;
         }
-        pendingReturn_ = ReturnCall{user_, session_, 0, {}};
+        pendingReturn_ = ReturnCall{user_, session_, agreement.number, 0, {}};
     }
     void log(core::LogLevel level, const std::string& text) override {
         ops_.log(static_cast<int>(level), text.c_str());
@@ -324,6 +327,7 @@ private:
     struct ReturnCall {
         std::string user;
         std::string session;
+        std::string number;                 ///< the number the helper dials (canonical)
         std::int64_t firstCallEndedMs = 0;  ///< CLOCK_BOOTTIME ms, 0 = not seen
         HelperConnection lifeline;          ///< bound to the session; the connector inherits it
     };
@@ -357,6 +361,7 @@ private:
             log(core::LogLevel::Info, "return call " + returnCall_->session + " ended");
         }
         returnCall_.reset();  // closes the lifeline: the helper's loop guard ends with it
+        if (ops_.set_remote_number) ops_.set_remote_number(nullptr);
     }
 
     core::LinkCbcp linkCbcp() const {
