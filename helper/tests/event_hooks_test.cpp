@@ -164,9 +164,9 @@ struct HookFake : HelperPorts {
     void journalRemove(const std::string&) override {}
     void watchPid(std::int32_t) override {}
     std::optional<ModemConfig> modemFor(const std::string& line) override {
-        if (line != "/dev/ttyS0") return std::nullopt;
+        if (line != "/dev/ttyS0" && line != "/dev/ttyS1") return std::nullopt;
         ModemConfig m;
-        m.name = "m0";
+        m.name = line == "/dev/ttyS0" ? "m0" : "m1";
         m.device = line;
         return m;
     }
@@ -289,6 +289,21 @@ TEST_F(HookEvents, RefusalsFromTheHelperAndThePlugin) {
     m.onMessage(3, Message{"notice", {{"event", "rm -rf"}, {"line", "/dev/ttyS0"}, {"reason", "x"}}}, std::nullopt,
                 now);
     EXPECT_EQ(ports.hooks.size(), 3U);
+}
+
+TEST_F(HookEvents, AHelperLimitRefusalCarriesTheCheckedNumber) {
+    job(1, "s1", "5279651");
+    ports.hooks.clear();
+    m.onMessage(2, toMessage(AdmitRequest{"bob", "/dev/ttyS1", "s2", 400}), std::nullopt, now);
+    m.onMessage(2, toMessage(NumberCheck{"s2", "5279651", CallbackKind::User}), std::nullopt, now);
+    EXPECT_EQ(ports.sent.back().second.verb, "refused");
+    ASSERT_EQ(ports.kinds(), std::vector<std::string>{"refused"});
+    const auto& r = ports.hooks[0];
+    EXPECT_EQ(r.reason, "pending") << r.detail;
+    EXPECT_EQ(r.number, "5279651") << "checked by the firewall before the limits";
+    EXPECT_EQ(r.user, "bob");
+    EXPECT_EQ(r.line, "/dev/ttyS1");
+    EXPECT_EQ(r.session, "s2");
 }
 
 TEST(PluginNoticeCodec, RoundTripsAndRejectsWhatItDoesNotKnow) {
