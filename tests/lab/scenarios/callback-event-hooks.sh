@@ -62,7 +62,7 @@ log "--- A: a callback with its return call"
 SRV_RECORD=0 start_server mscb-default user mscb-connector "$CONNECTOR"
 start_caller pppd-cli callback "$CLI_NUMBER"
 assert_eq "A: caller's first call ends with EXIT_CALLBACK" 14 "$(wait_bg pppd-cli 30)"
-start_leg2 pppd-cli-leg2
+start_leg2 pppd-cli-leg2 120 cli ifname cli0  # its own pid file: the helper reads /run/ppp0.pid
 assert "A: return call: IPCP up" wait_log pppd-cli-leg2.log "local  IP address $CLI_IP" 60 >/dev/null
 JOB_A=$(accepted_job_ids "$MSCB_RESULTS/helper.log" | head -n 1)
 SESSION_A=$(event_field helper.log session job-accepted job="$JOB_A")
