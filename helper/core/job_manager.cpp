@@ -210,17 +210,6 @@ void JobManager::onReport(Conn& c, const Message& m) {
     ports_.hookEvent(refusedEvent(c.session, c.user, c.line, {}, report->kind, report->detail));
 }
 
-void JobManager::onNotice(Conn& c, const Message& m) {
-    auto notice = noticeFromMessage(m);
-    if (!notice) {
-        log(LogLevel::Warning, {}, "notice ignored: " + notice.reason());
-        return;
-    }
-    log(LogLevel::Info, {}, "plugin: " + notice->event + " user '" + escapeForLog(notice->user) + "' line " +
-                                notice->line + ": " + notice->reason + (notice->detail.empty() ? "" : ": " + notice->detail));
-    ports_.hookEvent(refusedEvent(c.session, notice->user, notice->line, {}, notice->reason, notice->detail));
-}
-
 void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     if (c.session.empty()) return reply(conn, false, "job without admit on this connection");
     if (!c.jobId.empty()) return reply(conn, false, "one job per connection");
@@ -474,36 +463,13 @@ void JobManager::onPidExit(std::int32_t pid, TimePoint now) {
 }
 
 void JobManager::onLink(const LinkEvent& event, TimePoint now) {
-    if (auto gone = links_.apply(event, now)) {
+    logLinkChange(event);
+    const auto gone = links_.apply(event, now);
+    if (gone) {
         log(LogLevel::Info, {}, "link " + gone->name + " gone (rx " + std::to_string(gone->rxBytes) + " tx " +
                                     std::to_string(gone->txBytes) + " bytes)");
-        for (auto& [session, call] : calls_) {
-            if (gone->pppdPid != 0 && gone->pppdPid == call.pppdPid) {
-                call.facts.rxBytes = gone->rxBytes;
-                call.facts.txBytes = gone->txBytes;
-            }
-        }
     }
-    hookLink(now);
-}
-
-void JobManager::hookLink(TimePoint) {
-    for (auto& [session, call] : calls_) {
-        const auto* l = links_.byPid(call.pppdPid);
-        if (!l) continue;
-        call.facts.interface = l->name;
-        call.facts.rxBytes = l->rxBytes;
-        call.facts.txBytes = l->txBytes;
-        std::string addresses;
-        for (const auto& a : l->addresses) addresses += (addresses.empty() ? "" : ",") + a;
-        call.facts.address = addresses;
-        // Up with its IPv4 address: IPCP has opened, the caller has a working call. (pppd sets
-        // IFF_UP before the address reaches rtnetlink, so "up" alone would come too early.)
-        if (!call.announced && l->up && !l->addresses.empty()) {
-            call.announced = true;
-            ports_.hookEvent(callUpEvent(call.facts));
-        }
-    }
+    hookLink(gone);
 }
 
 JobManager::Job& JobManager::makeJob(const std::string& id, const CallbackJob& request, const ModemConfig& modem,

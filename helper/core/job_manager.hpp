@@ -160,9 +160,14 @@ private:
     void onJob(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now);
     void onReport(Conn& c, const Message& m);
+    // Event hooks (job_manager_hooks.cpp).
+    /// A plugin's `notice` (a refusal decided in pppd): a `refused` hook event.
     void onNotice(Conn& c, const Message& m);
-    /// Hook events of a link change: call-up for an active call's interface.
-    void hookLink(TimePoint now);
+    /// After a link change (`gone`: the link that went away): the active calls' interface facts,
+    /// and call-up once a call's interface is up with its address.
+    void hookLink(const std::optional<LinkInfo>& gone);
+    /// Debug line when a ppp link appears, goes up or down, changes pppd, or gets an address.
+    void logLinkChange(const LinkEvent& event);
     /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
     void countRefusal(const std::string& kind);
     void onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now);
