@@ -228,6 +228,14 @@ Message toMessage(const ReturnBinding& binding) {
     return m;
 }
 
+Message toMessage(const PluginNotice& notice) {
+    Message m{"notice", {}};
+    m.set("event", notice.event).set("line", notice.line).set("reason", notice.reason);
+    if (!notice.user.empty()) m.set("user", notice.user);
+    if (!notice.detail.empty()) m.set("detail", notice.detail);
+    return m;
+}
+
 namespace {
 
 Result<CallbackKind> kindFrom(std::string_view text) {
@@ -320,6 +328,36 @@ Result<ReturnBinding> returnBindingFromMessage(const Message& m) {
         return Error{ended.reason()};
     }
     return ReturnBinding{*session, *ended};
+}
+
+Result<PluginNotice> noticeFromMessage(const Message& m) {
+    if (m.verb != "notice") {
+        return Error{"expected 'notice', got '" + m.verb + "'"};
+    }
+    if (auto keys = checkKeys(m, {"event", "line", "reason"}, {"user", "detail"}); !keys) {
+        return Error{keys.reason()};
+    }
+    const auto event = *m.get("event");
+    if (event != "refused") {
+        return Error{"unknown notice event '" + escapeForLog(event) + "'"};
+    }
+    auto line = requireLine(m);
+    if (!line) {
+        return Error{line.reason()};
+    }
+    const auto reason = *m.get("reason");
+    if (!isValidKey(reason)) {
+        return Error{"unacceptable notice reason '" + escapeForLog(reason) + "'"};
+    }
+    PluginNotice notice{std::string(event), {}, *line, std::string(reason), std::string(m.get("detail").value_or(""))};
+    if (m.get("user")) {
+        auto user = requireUser(m);
+        if (!user) {
+            return Error{user.reason()};
+        }
+        notice.user = *user;
+    }
+    return notice;
 }
 
 Result<AdmitRequest> admitFromMessage(const Message& m) {

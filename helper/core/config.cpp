@@ -160,6 +160,20 @@ private:
         if (key == "user-per-hour") return setUnsigned(config_.userPerHour, 1, 1000);
         if (key == "number-per-hour") return setUnsigned(config_.numberPerHour, 1, 1000);
         if (key == "history") return setUnsigned(config_.historySize, 1, 1000);
+        if (key == "event-hooks") {
+            if (v == "none") {
+                config_.hooks.directory.clear();
+                return true;
+            }
+            return setPath(config_.hooks.directory);
+        }
+        if (key == "event-hook-timeout") return setMillisFromSeconds(config_.hooks.timeout, v, 1, 300);
+        if (key == "event-hook-queue") {
+            unsigned n = 0;
+            if (auto r = setUnsigned(n, 1, 10000); !r) return r;
+            config_.hooks.queue = n;
+            return true;
+        }
         if (key == "number-max-digits") {
             unsigned n = 0;
             if (auto r = setUnsigned(n, 4, 32); !r) return r;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "dialer.hpp"
+#include "event_hooks.hpp"
 #include "mscb/dial_number.hpp"
 #include "mscb/helper_message.hpp"
 #include "mscb/result.hpp"
@@ -64,6 +65,7 @@ struct HelperConfig {
     unsigned userPerHour = 4;
     unsigned numberPerHour = 3;
     unsigned historySize = 50;
+    HookSettings hooks;  ///< event-hooks, event-hook-timeout, event-hook-queue
     DialRules rules;
     std::vector<ModemConfig> modems;
     std::vector<CallerIdEntry> callerIds;

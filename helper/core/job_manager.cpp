@@ -97,6 +97,8 @@ void JobManager::onMessage(ConnId conn, const Message& m, std::optional<int> fd,
                                         TimePoint) { j.onReport(c, msg); }},
         {"ring", ConnKind::Getty, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
                                      TimePoint t) { j.onRing(id, c, msg, t); }},
+        {"notice", ConnKind::Plugin, [](JobManager& j, ConnId, Conn& c, const Message& msg, std::optional<int>,
+                                        TimePoint) { j.onNotice(c, msg); }},
         {"return", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int>,
                                            TimePoint t) { j.onReturn(id, c, msg, t); }},
         {"line", ConnKind::Connector, [](JobManager& j, ConnId id, Conn& c, const Message& msg, std::optional<int> f,
@@ -162,9 +164,13 @@ void JobManager::onAdmit(ConnId conn, Conn& c, const Message& m, TimePoint now) 
                   .with("session", request->session)
                   .with("user", request->user)
                   .with("kind", verdict.kind().empty() ? "other" : verdict.kind()));
+        ports_.hookEvent(refusedEvent(request->session, request->user, request->line, {}, verdict.kind(),
+                                      verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     c.session = request->session;
+    c.user = request->user;
+    c.line = request->line;
     log(LogLevel::Info, {}, "admitted session " + request->session + " user '" + escapeForLog(request->user) +
                                 "' line " + request->line + " pppd " + std::to_string(request->pppdPid));
     event(EventLine("admitted").with("session", request->session).with("user", request->user).with("line", request->line));
@@ -189,6 +195,7 @@ void JobManager::onNumber(ConnId conn, Conn& c, const Message& m, TimePoint now)
         countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "number refused: session " + c.session + " number " + check->number + ": " +
                                     verdict.reason());
+        ports_.hookEvent(refusedEvent(c.session, c.user, c.line, check->number, verdict.kind(), verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     reply(conn, true, {});
@@ -203,6 +210,9 @@ void JobManager::onReport(Conn& c, const Message& m) {
     }
     ++refusals_[report->kind];
     log(LogLevel::Info, {}, "plugin refused (session " + c.session + "): " + report->kind + ": " + report->detail);
+    // The refused number is the caller's raw input: it stays out of MSCB_NUMBER (the detail
+    // carries it escaped).
+    ports_.hookEvent(refusedEvent(c.session, c.user, c.line, {}, report->kind, report->detail));
 }
 
 void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -217,6 +227,8 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     auto modem = ports_.modemFor(job->line);
     if (!modem) {
         admission_.dropReservation(c.session);
+        ports_.hookEvent(refusedEvent(job->session, job->user, job->line, job->number, "unknown-line",
+                                      "line is not a configured callback modem"));
         return reply(conn, false, "line " + job->line + " is not a configured callback modem");
     }
     auto verdict = admission_.acceptJob(*job, now);
@@ -224,6 +236,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
         countRefusal(verdict.kind());
         log(LogLevel::Info, {}, "job refused: session " + job->session + " number " + job->number + ": " +
                                     verdict.reason());
+        ports_.hookEvent(refusedEvent(job->session, job->user, job->line, job->number, verdict.kind(), verdict.reason()));
         return reply(conn, false, verdict.reason());
     }
     const std::string id = ports_.newJobId();
@@ -243,6 +256,7 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("number", job->number)
               .with("modem", ref.modem.name)
               .with("dial-line", ref.dialDevice.empty() ? job->line : ref.dialDevice));
+    ports_.hookEvent(requestedEvent(id, *job, ref.modem.name));
     ports_.send(conn, toMessage(HelperReply{true, {}, id, ref.dialDevice}));
     runActions(ref, ref.dialer.start(now), now);
     // A pool modem is the helper's already; the first call ended as the job came.
@@ -293,12 +307,15 @@ void JobManager::onRing(ConnId conn, Conn& c, const Message& m, TimePoint now) {
         admission_.dropReservation(session);
         admission_.jobFinished(session);
         countRefusal(verdict.kind());
+        ports_.hookEvent(refusedEvent(session, job.user, job.line, job.number, verdict.kind(), verdict.reason()));
         return answer(verdict.kind().empty() ? "other" : verdict.kind(), verdict.reason());
     }
     const auto pool = takePoolModem(id, busyDevices());
     if (!pool) {
         admission_.jobFinished(session);
         countRefusal("pool-busy");
+        ports_.hookEvent(refusedEvent(session, job.user, job.line, job.number, "pool-busy",
+                                      "no free pool modem to call back from"));
         return answer("pool-busy", "no free pool modem to call back from");
     }
     Job& ref = startPoolJob(id, job, *pool, now);
@@ -314,6 +331,7 @@ void JobManager::onRing(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("number", job.number)
               .with("modem", pool->name)
               .with("dial-line", pool->device));
+    ports_.hookEvent(requestedEvent(id, job, pool->name));
     ports_.send(conn, toMessage(HelperReply{true, {}, id, pool->device}));
     runActions(ref, ref.dialer.start(now), now);
     dispatch(ref, ev::LineHandedOver{now}, now);
@@ -351,8 +369,11 @@ bool JobManager::startPoolReturnCall(Job& job, TimePoint now) {
         return false;
     }
     log(LogLevel::Info, job.id, "return call's pppd " + std::to_string(*pid) + " started on " + job.dialDevice);
-    calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number, job.dialDevice, *pid, now,
-                                             std::nullopt};
+    calls_[job.request.session] =
+        ActiveCall{job.id, job.request.user, job.request.number, job.dialDevice, *pid, now, std::nullopt,
+                   CallFacts{job.id, job.request.session, job.request.user, job.request.number, job.dialDevice, {}, {},
+                             {}, {}},
+                   false};
     ports_.watchPid(*pid);
     return true;
 }
@@ -504,6 +525,7 @@ void JobManager::endReturnCall(const std::string& session, const std::string& wh
     for (auto& h : history_) {
         if (h.jobId == it->second.jobId) h.callEnded = now;
     }
+    ports_.hookEvent(callDownEvent(it->second.facts, why, now - it->second.since));
     admission_.endReturnCall(session);
     calls_.erase(it);
 }
@@ -533,10 +555,13 @@ void JobManager::onPidExit(std::int32_t pid, TimePoint now) {
 }
 
 void JobManager::onLink(const LinkEvent& event, TimePoint now) {
-    if (auto gone = links_.apply(event, now)) {
+    logLinkChange(event);
+    const auto gone = links_.apply(event, now);
+    if (gone) {
         log(LogLevel::Info, {}, "link " + gone->name + " gone (rx " + std::to_string(gone->rxBytes) + " tx " +
                                     std::to_string(gone->txBytes) + " bytes)");
     }
+    hookLink(gone);
 }
 
 JobManager::Job& JobManager::makeJob(const std::string& id, const CallbackJob& request, const ModemConfig& modem,
@@ -584,6 +609,10 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
                 log(LogLevel::Info, job.id,
                     std::string(toString(change.from)) + " -> " + toString(change.to) + " (" + change.why + ")");
                 event(EventLine("job-state").with("job", job.id).with("from", toString(change.from)).with("to", toString(change.to)));
+                if (change.to == DialerState::Dialing) {
+                    ports_.hookEvent(diallingEvent(job.id, job.request, job.modem.name, job.dialer.attempt(),
+                                                   job.dialer.settings().attempts));
+                }
             },
             [&](const act::DropDtr&) {
                 if (!job.lineAdopted) return;
@@ -608,8 +637,12 @@ void JobManager::execute(Job& job, const DialerAction& action, std::deque<Dialer
                 if (job.connector) ports_.send(*job.connector, Message{"connected", {{"job", job.id}}});
                 // The loop guard lasts as long as this return call: until the plugin closes its
                 // `return` connection (a persistent pppd goes on answering), or pppd exits.
-                calls_[job.request.session] = ActiveCall{job.id, job.request.user, job.request.number,
-                                                         job.request.line, job.request.pppdPid, now, job.lifeline};
+                calls_[job.request.session] =
+                    ActiveCall{job.id, job.request.user, job.request.number, job.request.line, job.request.pppdPid,
+                               now, job.lifeline,
+                               CallFacts{job.id, job.request.session, job.request.user, job.request.number,
+                                         job.request.line, {}, {}, {}, {}},
+                               false};
                 admission_.beginReturnCall(job.request.session, job.request.pppdPid);
                 ports_.watchPid(job.request.pppdPid);
             },
@@ -660,6 +693,11 @@ void JobManager::finish(Job& job, TimePoint now) {
             " after " + std::to_string(job.dialer.attempt()) + " dial attempt(s)");
     addHistory(HistoryEntry{job.id, job.request.user, job.request.number, job.request.line, result,
                             job.dialer.failureReason(), job.dialer.attempt(), job.created, now, std::nullopt});
+    if (state != DialerState::Connected) {
+        ports_.hookEvent(failedEvent(job.id, job.request, job.modem.name,
+                                     job.dialer.failureReason().empty() ? result : job.dialer.failureReason(),
+                                     job.dialer.attempt()));
+    }
 }
 
 void JobManager::addHistory(HistoryEntry entry) {

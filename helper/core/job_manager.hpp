@@ -17,6 +17,7 @@
 #include "admission.hpp"
 #include "config.hpp"
 #include "dialer.hpp"
+#include "event_hooks.hpp"
 #include "journal.hpp"
 #include "link_table.hpp"
 #include "mscb/helper_message.hpp"
@@ -99,7 +100,19 @@ public:
     virtual void log(LogLevel level, const std::string& jobId, const std::string& text) = 0;
 };
 
-class HelperPorts : public ConnectionPorts, public LinePorts, public ClockPorts, public JournalPorts, public LogPort {};
+/// Events for operators' hooks (core/event_hooks.hpp): the daemon queues them for its runner.
+class HookPort {
+public:
+    virtual ~HookPort() = default;
+    virtual void hookEvent(HookEvent event) { (void)event; }
+};
+
+class HelperPorts : public ConnectionPorts,
+                    public LinePorts,
+                    public ClockPorts,
+                    public JournalPorts,
+                    public LogPort,
+                    public HookPort {};
 
 /// One finished job, for `history`.
 struct HistoryEntry {
@@ -141,6 +154,7 @@ private:
     struct Conn {
         ConnKind kind = ConnKind::Unknown;
         std::string session;  ///< plugin: admitted session; connector: its job's session
+        std::string user, line;  ///< plugin: as admitted (for hook events)
         std::string jobId;
         bool bound = false;   ///< connector: bound to `session` by the plugin's `return`
     };
@@ -149,6 +163,8 @@ private:
         std::int32_t pppdPid = 0;
         TimePoint since{0};
         std::optional<ConnId> lifeline;  ///< the plugin's `return` connection: closed = call over
+        CallFacts facts;                 ///< for the call-up/call-down hook events
+        bool announced = false;          ///< call-up sent
     };
 
     void reply(ConnId conn, bool ok, const std::string& reason, const std::string& jobId = {});
@@ -160,6 +176,14 @@ private:
     void onRing(ConnId conn, Conn& c, const Message& m, TimePoint now);
     /// A job that dials from pool modem `pool` (already opened): built, started, handed its line.
     Job& startPoolJob(const std::string& id, const CallbackJob& request, const ModemConfig& pool, TimePoint now);
+    // Event hooks (job_manager_hooks.cpp).
+    /// A plugin's `notice` (a refusal decided in pppd): a `refused` hook event.
+    void onNotice(Conn& c, const Message& m);
+    /// After a link change (`gone`: the link that went away): the active calls' interface facts,
+    /// and call-up once a call's interface is up with its address.
+    void hookLink(const std::optional<LinkInfo>& gone);
+    /// Debug line when a ppp link appears, goes up or down, changes pppd, or gets an address.
+    void logLinkChange(const LinkEvent& event);
     /// Counts a refusal under its kind (Error::kind; "other" when it has none) for `mscbctl status`.
     void countRefusal(const std::string& kind);
     void onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now);

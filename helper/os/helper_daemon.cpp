@@ -57,6 +57,9 @@ std::string readBootId() {
 HelperDaemon::HelperDaemon(DaemonOptions options, Logger& logger)
     : options_(std::move(options)), logger_(logger), bootId_(readBootId()), spawner_(makeSpawner()) {
     scriptDir_ = options_.config.runDir + "/chat";
+    hooks_ = std::make_unique<HookRunner>(
+        loop_, spawner_, [this](LogLevel level, const std::string& text) { log(level, {}, text); },
+        options_.config.hooks, options_.ownerUid);
     manager_ = std::make_unique<JobManager>(options_.config, *this, bootId_);
 }
 
@@ -248,7 +251,7 @@ Result<std::int32_t> HelperDaemon::startReturnPppd(const std::string& jobId, con
     auto& io = jobs_[jobId];
     if (!io.line) return Error{"no line"};
     // Detached: the return call goes on if the helper restarts. The helper reaps it (its child).
-    auto spawned = spawner_.spawn(argv, io.line.get(), -1, Spawner::Lifetime::Detached);
+    auto spawned = spawner_.spawn(argv, io.line.get(), -1, Spawner::Lifetime::OutlivesHelper);
     if (!spawned) return Error{spawned.reason()};
     const pid_t pid = spawned->pid;
     const int raw = spawned->pidfd.get();
@@ -458,6 +461,10 @@ std::string HelperDaemon::newJobId() {
 
 void HelperDaemon::log(LogLevel level, const std::string& jobId, const std::string& text) {
     logger_.log(level, jobId, text);
+}
+
+void HelperDaemon::hookEvent(HookEvent event) {
+    hooks_->post(std::move(event));
 }
 
 void HelperDaemon::onUdev() {

@@ -11,6 +11,7 @@
 
 #include "chat_output.hpp"
 #include "event_loop.hpp"
+#include "hook_runner.hpp"
 #include "job_manager.hpp"
 #include "logger.hpp"
 #include "process.hpp"
@@ -61,6 +62,7 @@ public:
     std::optional<ModemConfig> modemFor(const std::string& line) override;
     std::string newJobId() override;
     void log(LogLevel level, const std::string& jobId, const std::string& text) override;
+    void hookEvent(HookEvent event) override;
 
 private:
     struct Connection {
@@ -109,6 +111,7 @@ private:
     unsigned scriptCounter_ = 0;
     Spawner spawner_;  ///< made first, while the fd table is small
     std::string scriptDir_;
+    std::unique_ptr<HookRunner> hooks_;  ///< after spawner_ and loop_, which it uses
 };
 
 /// /proc/sys/kernel/random/boot_id without the newline ("unknown" if unreadable).

@@ -35,8 +35,9 @@ struct ChildSetup {
     char* const* env;
     pid_t parent;
     int firstUnshared;  // fds >= this are not copied into the child's own table
-    int lineSlot;
-    int errSlot;
+    int lineSlot;  // stdin; and stdout unless outFromErr
+    int errSlot;   // stderr
+    bool outFromErr;
     bool dieWithParent;
     volatile int execErrno;  // set by the child when it cannot start the program
 };
@@ -55,7 +56,8 @@ int childMain(void* arg) {
         if (::getppid() != c->parent) ::_exit(127);  // the helper died before prctl took effect
     }
     // Every other fd of the helper is O_CLOEXEC; dup2 clears the flag on the targets.
-    if (::dup2(c->lineSlot, 0) < 0 || ::dup2(c->lineSlot, 1) < 0 || ::dup2(c->errSlot, 2) < 0) {
+    if (::dup2(c->lineSlot, 0) < 0 || ::dup2(c->outFromErr ? c->errSlot : c->lineSlot, 1) < 0 ||
+        ::dup2(c->errSlot, 2) < 0) {
         c->execErrno = errno;
         ::_exit(127);
     }
@@ -91,19 +93,36 @@ Result<Spawner> Spawner::create() {
 }
 
 Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd, Lifetime lifetime) {
+    char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+    char* env[] = {path, nullptr};
+    if (stderrFd < 0) stderrFd = null_.get();
+    return start(argv, env, lineFd, lineFd, stderrFd, lifetime);
+}
+
+Result<Spawned> Spawner::spawnDetached(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                       int outputFd) {
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    return start(argv, envp.data(), null_.get(), outputFd, outputFd, Lifetime::WithHelper);
+}
+
+Result<Spawned> Spawner::start(const std::vector<std::string>& argv, char* const* env, int inFd, int outFd,
+                               int errFd, Lifetime lifetime) {
     if (argv.empty() || argv.front().empty() || argv.front().front() != '/') {
         return Error{"program path must be absolute"};
     }
+    if (outFd != inFd && outFd != errFd) return Error{"stdout must be stdin's or stderr's descriptor"};
+    const bool outFromErr = outFd != inFd;
+    const int lineFd = inFd;
+    const int stderrFd = errFd;
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    char path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-    char* env[] = {path, nullptr};
 
     // Put the child's fds into the reserved slots (O_CLOEXEC: they must not leak into chat
     // except as its stdio), and /dev/null back once it has started, so that a slot never keeps
     // a line open.
-    if (stderrFd < 0) stderrFd = null_.get();
     if (::dup3(lineFd, slotLine_.get(), O_CLOEXEC) < 0 || ::dup3(stderrFd, slotErr_.get(), O_CLOEXEC) < 0) {
         return Error{"dup3: " + errnoText(errno)};
     }
@@ -116,7 +135,7 @@ Result<Spawned> Spawner::spawn(const std::vector<std::string>& argv, int lineFd,
     } putBack{*this};
 
     ChildSetup setup{args.data(), env, ::getpid(),
-                     std::max(slotLine_.get(), slotErr_.get()) + 1, slotLine_.get(), slotErr_.get(),
+                     std::max(slotLine_.get(), slotErr_.get()) + 1, slotLine_.get(), slotErr_.get(), outFromErr,
                      lifetime == Lifetime::WithHelper, 0};
     // The child's stack: it runs while this thread is suspended, so one buffer serves all.
     alignas(64) static char stack[64 * 1024];

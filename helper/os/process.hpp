@@ -32,7 +32,7 @@ public:
 
     /// Whether a child dies with the helper: chat must (a restarted helper resumes the job on
     /// the same line), a return call's pppd must not (the call goes on without the helper).
-    enum class Lifetime { WithHelper, Detached };
+    enum class Lifetime { WithHelper, OutlivesHelper };
 
     /// Runs `argv[0]` (an absolute path) with stdin and stdout = `lineFd`, stderr = `stderrFd`
     /// (-1: /dev/null), a minimal environment, default signal dispositions, an empty signal
@@ -40,6 +40,12 @@ public:
     /// (PR_SET_PDEATHSIG). Blocks only until the child has exec'd (or failed to).
     Result<Spawned> spawn(const std::vector<std::string>& argv, int lineFd, int stderrFd,
                           Lifetime lifetime = Lifetime::WithHelper);
+
+    /// Runs `argv[0]` (an absolute path, never through a shell) with exactly `env`, stdin
+    /// /dev/null and stdout and stderr = `outputFd`; otherwise as spawn() (its own session, so
+    /// kill(-pid) reaches what it started; SIGKILL when the helper dies). For event hooks.
+    Result<Spawned> spawnDetached(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                  int outputFd);
 
     /// The highest fd a child copies from the helper's table (tests).
     [[nodiscard]] int highestSlot() const { return slotErr_.get(); }
@@ -50,6 +56,9 @@ private:
     UniqueFd null_;      ///< /dev/null, put back into the slots after each spawn
     UniqueFd slotLine_;  ///< reserved low fd: the line, while a child starts
     UniqueFd slotErr_;   ///< reserved low fd: the stderr pipe, while a child starts
+
+    Result<Spawned> start(const std::vector<std::string>& argv, char* const* env, int inFd, int outFd,
+                          int errFd, Lifetime lifetime);
 };
 
 /// The argv for one chat run: chat -v -s -S -t SECONDS -f SCRIPT (never the number).

@@ -145,6 +145,9 @@ public:
         }
         returnCall_ = std::move(pendingReturn_);
         pendingReturn_.reset();
+        // Before authentication: radius.so's Access-Request and accounting of the return call
+        // carry it as Calling-Station-Id (doc/radius-accounting.md).
+        if (ops_.set_remote_number) ops_.set_remote_number(returnCall_->number.c_str());
         bindReturnCall(*returnCall_);
     }
 
@@ -186,7 +189,7 @@ public:
             pid_ = pid;
         }
         switch (decision.verdict) {
-        case Verdict::Refuse: return refuse(peer, decision.kind, decision.reason);
+        case Verdict::Refuse: return refuse(peer, decision.kind, decision.reason, "policy");
         case Verdict::Stock: return MSCB_STOCK;
         case Verdict::ContinueCbcp: return MSCB_RUN_CBCP;
         case Verdict::OfferCallback: break;
@@ -202,7 +205,7 @@ public:
         }
         const std::string who = "'" + escapeForLog(peer) + "'";
         auto plan = core::planCbcp(decision, helperRefusal, config_);
-        if (!plan) return refuse(peer, plan.kind(), "user " + who + " " + plan.reason());
+        if (!plan) return refuse(peer, plan.kind(), "user " + who + " " + plan.reason(), "no-offer");
         offer_ = plan->offer;
         serverConfig_ = plan->config;
         const std::string why = helperRefusal ? *helperRefusal : decision.why;
@@ -313,7 +316,7 @@ public:
             ops_.end_after_this_call();
             return;
         }
-        pendingReturn_ = ReturnCall{user_, session_, 0, {}};
+        pendingReturn_ = ReturnCall{user_, session_, agreement.number, 0, {}};
     }
     void log(core::LogLevel level, const std::string& text) override {
         ops_.log(static_cast<int>(level), text.c_str());
@@ -339,6 +342,7 @@ private:
     struct ReturnCall {
         std::string user;
         std::string session;
+        std::string number;                 ///< the number the helper dials (canonical)
         std::int64_t firstCallEndedMs = 0;  ///< CLOCK_BOOTTIME ms, 0 = not seen
         HelperConnection lifeline;          ///< bound to the session; the connector inherits it
     };
@@ -372,6 +376,7 @@ private:
             log(core::LogLevel::Info, "return call " + returnCall_->session + " ended");
         }
         returnCall_.reset();  // closes the lifeline: the helper's loop guard ends with it
+        if (ops_.set_remote_number) ops_.set_remote_number(nullptr);
     }
 
     core::LinkCbcp linkCbcp() const {
@@ -382,13 +387,26 @@ private:
         return core::LinkCbcp::Done;
     }
 
-    /// `user`: the name this authentication gave (a return call's may not be the job's user).
-    int refuse(const std::string& user, const std::string& kind, const std::string& reason) {
+    /// `user`: the name this authentication gave (a return call's may not be the job's user);
+    /// `kind` names the refusal in the `refused` event; `hookKind` for the helper's event hooks.
+    int refuse(const std::string& user, const std::string& kind, const std::string& reason, const char* hookKind) {
         refused_ = true;
         refusalReason_ = reason;
         log(core::LogLevel::Error, reason);
         event(EventLine("refused").with("user", user).with("kind", kind));  // empty is written "-"
+        notifyHelper(PluginNotice{"refused", isAcceptableUserName(user_) ? user_ : std::string(), line_, hookKind,
+                                  escapeForLog(reason, 200)});
         return MSCB_REFUSE;
+    }
+
+    /// Fire and forget: a notice for the helper's event hooks. Never waits (non-blocking
+    /// connect and send); a helper that is down or busy just does not hear of it.
+    void notifyHelper(const PluginNotice& notice) {
+        if (!isAcceptableLinePath(notice.line)) return;
+        auto connection = HelperConnection::open(helperSocket_, false);
+        if (!connection || !connection.value().post(toMessage(notice))) {
+            log(core::LogLevel::Debug, "event notice not delivered to the helper");
+        }
     }
 
     Result<bool> admit() {

@@ -36,14 +36,14 @@ void HelperConnection::close() {
     }
 }
 
-Result<HelperConnection> HelperConnection::open(const std::string& path) {
+Result<HelperConnection> HelperConnection::open(const std::string& path, bool wait) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     if (path.empty() || path.size() >= sizeof address.sun_path) {
         return Error{"helper socket path is empty or too long"};
     }
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | (wait ? 0 : SOCK_NONBLOCK), 0);
     if (fd < 0) {
         return Error{std::string("socket: ") + std::strerror(errno)};
     }

@@ -20,8 +20,9 @@ public:
     HelperConnection& operator=(HelperConnection&& other) noexcept;
     ~HelperConnection();
 
-    /// Connects to the helper's SOCK_SEQPACKET socket at `path`.
-    static Result<HelperConnection> open(const std::string& path);
+    /// Connects to the helper's SOCK_SEQPACKET socket at `path`. With `wait` false the socket is
+    /// non-blocking: a full backlog fails at once (for notices, which pppd must not wait on).
+    static Result<HelperConnection> open(const std::string& path, bool wait = true);
 
     /// Sends `request` and waits up to `timeout` for the reply.
     Result<HelperReply> exchange(const Message& request, std::chrono::milliseconds timeout);

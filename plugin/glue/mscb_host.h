@@ -31,6 +31,9 @@ struct mscb_host_ops {
 	/* pppd exits after this call (no return call in this process). */
 	void (*end_after_this_call)(void);
 	void (*log)(int level, const char *text);
+	/* The return call's remote number (pppd's `remotenumber`: REMOTENUMBER for ip-up, radius.so's
+	 * Calling-Station-Id) is the number the helper dialled; NULL puts back what pppd had before. */
+	void (*set_remote_number)(const char *number);
 };
 
 /* Option values, owned by the glue (NULL / 0 = not given). */

@@ -50,6 +50,12 @@ MSCB_EXPORT char pppd_version[] = MSCB_PPPD_VERSION;
 static const char *peer_name(void) { return ppp_peer_authname(NULL, 0); }
 static const char *line_name(void) { return ppp_devnam(); }
 static void set_status(int code) { ppp_set_status((ppp_exit_code_t)code); }
+static const char *get_remote_number(void)
+{
+	const char *n = ppp_get_remote_number();
+	return n ? n : "";
+}
+static void put_remote_number(const char *n) { ppp_set_remote_number(n); }
 #else
 #define mscb_timeout timeout
 #define mscb_untimeout untimeout
@@ -58,6 +64,12 @@ static void set_status(int code) { ppp_set_status((ppp_exit_code_t)code); }
 static const char *peer_name(void) { return peer_authname; }
 static const char *line_name(void) { return devnam; }
 static void set_status(int code) { status = code; }
+static const char *get_remote_number(void) { return remote_number; }
+static void put_remote_number(const char *n)
+{
+	snprintf(remote_number, sizeof remote_number, "%s", n);
+	script_setenv("REMOTENUMBER", remote_number, 0);
+}
 #endif
 
 /* ---- option storage (NULL/-1 = not given; string defaults must be NULL: pppd free()s) ---- */
@@ -429,6 +441,24 @@ static void host_end_after_this_call(void)
 	*persist_p = 0; /* as the stock CBCP client does: pppd exits, status 14 */
 }
 
+/* The remote number pppd had before a return call set it (the `remotenumber` option, or
+ * nothing): a persistent pppd's next caller must not inherit the callback number. */
+static char remote_number_before[MAXNAMELEN];
+static int remote_number_replaced;
+
+static void host_set_remote_number(const char *number)
+{
+	if (number) {
+		if (!remote_number_replaced)
+			snprintf(remote_number_before, sizeof remote_number_before, "%s", get_remote_number());
+		remote_number_replaced = 1;
+		put_remote_number(number);
+	} else if (remote_number_replaced) {
+		remote_number_replaced = 0;
+		put_remote_number(remote_number_before);
+	}
+}
+
 static const struct mscb_host_ops host_ops = {
 	.send_cbcp = host_send_cbcp,
 	.arm_timer = host_arm_timer,
@@ -440,6 +470,7 @@ static const struct mscb_host_ops host_ops = {
 	.set_connector_command = host_set_connector_command,
 	.end_after_this_call = host_end_after_this_call,
 	.log = host_log,
+	.set_remote_number = host_set_remote_number,
 };
 
 /* ---- LCP: Ack the CBCP callback option (doc/pppd-hooks.md §2) ---- */

@@ -66,6 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                        back->delaySeconds == job->delaySeconds,
                    "job round trip differs");
     }
+    if (auto notice = noticeFromMessage(*message)) {
+        FUZZ_CHECK(notice->event == "refused" && isAcceptableLinePath(notice->line) &&
+                       (notice->user.empty() || isAcceptableUserName(notice->user)),
+                   "notice fields not acceptable");
+        auto back = noticeFromMessage(roundTrip(toMessage(*notice)));
+        FUZZ_CHECK(back.ok() && back->user == notice->user && back->line == notice->line &&
+                       back->reason == notice->reason && back->detail == notice->detail,
+                   "notice round trip differs");
+    }
     if (auto reply = replyFromMessage(*message)) {
         auto back = replyFromMessage(roundTrip(toMessage(*reply)));
         FUZZ_CHECK(back.ok() && back->accepted == reply->accepted && back->jobId == reply->jobId &&

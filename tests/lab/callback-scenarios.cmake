@@ -15,6 +15,8 @@ mscb_lab_test(callback-busy-retry tests/lab/scenarios/callback-busy-retry.sh TIM
 mscb_lab_test(callback-no-answer tests/lab/scenarios/callback-no-answer.sh TIMEOUT 240)
 mscb_lab_test(callback-helper-down tests/lab/scenarios/callback-helper-down.sh TIMEOUT 180)
 mscb_lab_test(callback-helper-restart tests/lab/scenarios/callback-helper-restart.sh TIMEOUT 240)
+# Event hooks: a callback, two refusals and an unanswered callback, as a recorder hook sees them.
+mscb_lab_test(callback-event-hooks tests/lab/scenarios/callback-event-hooks.sh TIMEOUT 240)
 # Timing: runs alone (no other guest competing for the 2 cores); ~80 s for 5 + 1 rounds.
 mscb_lab_test(callback-delay-accuracy tests/lab/scenarios/callback-delay-accuracy.sh TIMEOUT 300 LOCK lab-timing ARGS 5)
 # RESOURCE_LOCK only excludes tests holding the same lock: RUN_SERIAL keeps every other test out.

@@ -5,3 +5,6 @@
 mscb_lab_test(radius-smoke tests/lab/scenarios/radius-smoke.sh TIMEOUT 240)
 mscb_lab_test(radius-callback tests/lab/scenarios/radius-callback.sh TIMEOUT 300)
 mscb_lab_test(toll-fraud tests/lab/scenarios/toll-fraud.sh TIMEOUT 240)
+# Accounting of a callback against FreeRADIUS's detail file (doc/radius-accounting.md).
+mscb_lab_test(radius-accounting tests/lab/scenarios/radius-accounting.sh TIMEOUT 180)
+mscb_lab_test(radius-accounting tests/lab/scenarios/radius-accounting.sh SUITE bookworm TIMEOUT 180)

@@ -23,7 +23,7 @@ int noReturnCall(const char*) { return 0; }
 const mscb_host_ops kOps{.send_cbcp = noPacket, .arm_timer = noTimer, .cancel_timer = nothing,
                          .start_networks = nothing, .close_link = noClose, .set_callback_status = nothing,
                          .prepare_return_call = noReturnCall, .set_connector_command = noClose,
-                         .end_after_this_call = nothing, .log = ignoreLog};
+                         .end_after_this_call = nothing, .log = ignoreLog, .set_remote_number = noClose};
 
 struct Configure : ::testing::Test {
     mscb_settings settings{};

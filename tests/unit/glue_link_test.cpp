@@ -31,6 +31,7 @@ struct Recorded {
     int networksStarted = 0;
     int endAfterThisCall = 0;
     std::vector<std::string> logs;
+    std::vector<std::string> remoteNumbers;  // set_remote_number: the number, "(restore)" for NULL
 
     bool logged(const std::string& part) const {
         for (const auto& line : logs) {
@@ -53,11 +54,13 @@ int recordPrepare(const char* command) {
 }
 void recordSetCommand(const char* command) { recorded.connectorCommands.emplace_back(command); }
 void recordEnd() { ++recorded.endAfterThisCall; }
+void recordRemoteNumber(const char* number) { recorded.remoteNumbers.emplace_back(number ? number : "(restore)"); }
 
 const mscb_host_ops kOps{.send_cbcp = recordPacket, .arm_timer = noTimer, .cancel_timer = nothing,
                          .start_networks = recordNetworks, .close_link = recordClose, .set_callback_status = nothing,
                          .prepare_return_call = recordPrepare, .set_connector_command = recordSetCommand,
-                         .end_after_this_call = recordEnd, .log = recordLog};
+                         .end_after_this_call = recordEnd, .log = recordLog,
+                         .set_remote_number = recordRemoteNumber};
 
 // --- a helper peer on a real SOCK_SEQPACKET socket: answers each verb as configured ---
 class HelperPeer {
@@ -273,6 +276,48 @@ TEST_F(ALine, TheConnectorInheritsABoundHelperConnection) {
     mscb_core_link_down();
     mscb_core_link_terminated();
     EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "closed when the return call ends";
+}
+
+// The return call's remote number is the number dialled (radius.so's Calling-Station-Id,
+// REMOTENUMBER), set before its authentication and put back when it ends, so that a persistent
+// pppd's next caller does not inherit it.
+TEST_F(ALine, TheReturnCallsRemoteNumberIsTheNumberDialled) {
+    firstCallWithCallback("alice");
+    EXPECT_TRUE(recorded.remoteNumbers.empty()) << "the first call's is pppd's own";
+    mscb_core_link_started(1);
+    EXPECT_EQ(recorded.remoteNumbers, std::vector<std::string>{"5551234"});
+    ASSERT_EQ(authUp("alice", false), MSCB_STOCK);
+    mscb_core_link_down();
+    mscb_core_link_terminated();
+    EXPECT_EQ(recorded.remoteNumbers, (std::vector<std::string>{"5551234", "(restore)"}));
+    mscb_core_link_started(0);  // the next caller
+    EXPECT_EQ(recorded.remoteNumbers.size(), 2U);
+}
+
+// A call the policy refuses is decided in pppd alone: the helper hears of it by a notice (for
+// its event hooks), sent without waiting for an answer.
+TEST_F(ALine, APolicyRefusalIsNoticedToTheHelper) {
+    settings.default_policy = "none";
+    ASSERT_EQ(mscb_core_configure(&kOps, &settings, err, sizeof err), 0) << err;
+    mscb_core_link_started(0);
+    ASSERT_EQ(authUp("bob", false), MSCB_STOCK) << "'none' lets the user in without callback";
+    settings.default_policy = "preset 5551234 secure";
+    ASSERT_EQ(mscb_core_configure(&kOps, &settings, err, sizeof err), 0) << err;
+    mscb_core_link_started(0);
+    ASSERT_EQ(authUp("carol", false), MSCB_REFUSE);
+    std::optional<mscb::PluginNotice> notice;
+    for (int i = 0; i < 50 && !notice; ++i) {
+        for (const auto& m : helper->received()) {
+            if (auto n = mscb::noticeFromMessage(m)) notice = *n;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(notice) << "no notice reached the helper";
+    EXPECT_EQ(notice->event, "refused");
+    EXPECT_EQ(notice->user, "carol");
+    EXPECT_EQ(notice->line, "/dev/ttyS0");
+    EXPECT_EQ(notice->reason, "policy");
+    EXPECT_NE(notice->detail.find("did not ask for callback"), std::string::npos) << notice->detail;
 }
 
 }  // namespace

@@ -87,6 +87,18 @@ struct RefusalReport {
     std::string detail;  ///< printable, already escaped
 };
 
+/// "notice": an event the plugin decided on its own that the helper would not otherwise see,
+/// for operators' event hooks (doc/events.md, "Hooks"). Fire and forget: no reply is read, and
+/// a helper that does not know the verb answers `refused` and loses nothing. `event` is one of
+/// kNoticeEvents; `reason` is a kind ([a-z0-9-]); `user` and `detail` are optional.
+struct PluginNotice {
+    std::string event;   ///< "refused": the callback policy refused the call after authentication
+    std::string user;    ///< may be empty
+    std::string line;
+    std::string reason;  ///< policy, no-offer
+    std::string detail;  ///< printable, already escaped
+};
+
 /// "return": sent by pppd's mscb.so (root) on a new connection just before pppd runs the
 /// connector for the return call; binds the connection to that session's job. The connector
 /// inherits the connection (its only way to the root-only socket when a getty's login started
@@ -124,6 +136,7 @@ Message toMessage(const HelperReply& reply);
 Message toMessage(const NumberCheck& check);
 Message toMessage(const RefusalReport& report);
 Message toMessage(const ReturnBinding& binding);
+Message toMessage(const PluginNotice& notice);
 
 Result<AdmitRequest> admitFromMessage(const Message& message);
 /// Re-validates the number with `rules` (defence in depth: the job crossed a socket).
@@ -136,6 +149,7 @@ Result<ReturnBinding> returnBindingFromMessage(const Message& message);
 Message toMessage(const RingNotice& ring);
 /// Shape only (a /dev line, a printable number of 1-32 bytes); the helper applies the firewall.
 Result<RingNotice> ringFromMessage(const Message& message);
+Result<PluginNotice> noticeFromMessage(const Message& message);
 
 /// A user name mscb accepts (printable ASCII, 1..64 bytes): pppd peer names are free text.
 bool isAcceptableUserName(std::string_view name);

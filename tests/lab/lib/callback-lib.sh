@@ -14,13 +14,15 @@ start_helper_cfg() {
 # restart_helper NAME: the helper again, same config, as job NAME.
 restart_helper() { run_helper "$1"; }
 
-# start_leg2 NAME [TIMEOUT [USER]]: the caller waiting for the call back (README.cbcp):
-# auto-answer, same user (default cli).
+# start_leg2 NAME [TIMEOUT [USER [PPPD OPTIONS...]]]: the caller waiting for the call back
+# (README.cbcp): auto-answer, same user (default cli). Give it `ifname cli0` where the helper's
+# link table matters: both pppds share the guest's /run, and the caller's ppp0.pid would
+# otherwise overwrite the server's.
 start_leg2() {
     start_bg "$1" "${2:-120}" ip netns exec cli pppd "$CLI_TTY" 115200 nodetach debug logfd 2 \
         local nocrtscts lcp-restart 1 nodefaultroute noipdefault \
         connect "/usr/sbin/chat -v -s TIMEOUT 90 '' ATZ OK ATS0=1 OK '\\c' CONNECT '\\c'" \
-        noauth user "${3:-cli}" remotename srv
+        noauth user "${3:-cli}" remotename srv "${@:4}"
 }
 
 # start_shipped_dialin USERS-FILE [PPPD-ARGS...]: the server as the README tells users to run it,
