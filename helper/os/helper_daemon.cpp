@@ -227,7 +227,25 @@ Result<bool> HelperDaemon::adoptLine(const std::string& jobId, const std::string
     io.lineFlags = ::fcntl(copy.get(), F_GETFL);
     makeBlocking(copy.get());
     io.line = std::move(copy);
+    io.linePath = line;
+    // A hung-up tty (the modem unplugged, or its carrier lost without CLOCAL) never works
+    // again, and udev may not be there to say so: watch the line for HUP/ERR only (epoll
+    // reports those whatever the mask), never for data, which chat reads.
+    try {
+        loop_.add(io.line.get(), 0, [this, jobId](std::uint32_t) { onLineHangup(jobId); });
+    } catch (const std::exception& e) {
+        log(LogLevel::Warning, jobId, std::string("cannot watch the line for a hang-up: ") + e.what());
+    }
     return true;
+}
+
+void HelperDaemon::onLineHangup(const std::string& jobId) {
+    const auto it = jobs_.find(jobId);
+    if (it == jobs_.end() || !it->second.line) return;
+    loop_.remove(it->second.line.get());  // level-triggered: once is enough
+    const std::string path = it->second.linePath;
+    log(LogLevel::Warning, jobId, "line " + path + " hung up (modem gone or tty hung up): it cannot dial any more");
+    manager_->onModemRemoved(path, bootTimeNow());
 }
 
 void HelperDaemon::releaseLine(const std::string& jobId) {
@@ -235,6 +253,7 @@ void HelperDaemon::releaseLine(const std::string& jobId) {
     const auto it = jobs_.find(jobId);
     if (it == jobs_.end()) return;
     if (it->second.timer) loop_.remove(it->second.timer->fd());
+    if (it->second.line) loop_.remove(it->second.line.get());
     // The file description is shared with pppd: leave its flags as they were handed over.
     if (it->second.line && it->second.lineFlags >= 0) ::fcntl(it->second.line.get(), F_SETFL, it->second.lineFlags);
     jobs_.erase(it);
