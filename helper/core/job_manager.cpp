@@ -541,7 +541,9 @@ void JobManager::onChatExit(const std::string& jobId, int code, TimePoint now) {
 void JobManager::onModemRemoved(const std::string& devnode, TimePoint now) {
     std::vector<Job*> hit;
     for (auto& [id, job] : jobs_) {
-        if (!job->finished && job->request.line == devnode) hit.push_back(job.get());
+        // The modem the job dials from: a pool job does not care about its answering line.
+        const auto& dialsFrom = job->dialDevice.empty() ? job->request.line : job->dialDevice;
+        if (!job->finished && dialsFrom == devnode) hit.push_back(job.get());
     }
     for (Job* job : hit) dispatch(*job, ev::ModemRemoved{}, now);
 }

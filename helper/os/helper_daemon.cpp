@@ -230,7 +230,20 @@ Result<bool> HelperDaemon::adoptLine(const std::string& jobId, const std::string
     io.lineFlags = ::fcntl(copy.get(), F_GETFL);
     makeBlocking(copy.get());
     io.line = std::move(copy);
+    io.linePath = line;
+    watchLineHangup(jobId, io);
     return true;
+}
+
+void HelperDaemon::watchLineHangup(const std::string& jobId, JobIo& io) {
+    // A hung-up tty (the modem unplugged, or its carrier lost without CLOCAL) never works
+    // again, and udev may not be there to say so: watch the line for HUP/ERR only (epoll
+    // reports those whatever the mask), never for data, which chat reads.
+    try {
+        loop_.add(io.line.get(), 0, [this, jobId](std::uint32_t) { onLineHangup(jobId); });
+    } catch (const std::exception& e) {
+        log(LogLevel::Warning, jobId, std::string("cannot watch the line for a hang-up: ") + e.what());
+    }
 }
 
 Result<bool> HelperDaemon::openLine(const std::string& jobId, const std::string& device) {
@@ -243,6 +256,8 @@ Result<bool> HelperDaemon::openLine(const std::string& jobId, const std::string&
     auto& io = jobs_[jobId];
     io.line = UniqueFd(*fd);
     io.lineFlags = -1;  // the helper's own open: nothing to restore
+    io.linePath = device;
+    watchLineHangup(jobId, io);
     log(LogLevel::Info, jobId, "pool modem " + device + " opened");
     return true;
 }
@@ -267,11 +282,21 @@ Result<std::int32_t> HelperDaemon::startReturnPppd(const std::string& jobId, con
     return static_cast<std::int32_t>(pid);
 }
 
+void HelperDaemon::onLineHangup(const std::string& jobId) {
+    const auto it = jobs_.find(jobId);
+    if (it == jobs_.end() || !it->second.line) return;
+    loop_.remove(it->second.line.get());  // level-triggered: once is enough
+    const std::string path = it->second.linePath;
+    log(LogLevel::Warning, jobId, "line " + path + " hung up (modem gone or tty hung up): it cannot dial any more");
+    manager_->onModemRemoved(path, bootTimeNow());
+}
+
 void HelperDaemon::releaseLine(const std::string& jobId) {
     killChat(jobId);
     const auto it = jobs_.find(jobId);
     if (it == jobs_.end()) return;
     if (it->second.timer) loop_.remove(it->second.timer->fd());
+    if (it->second.line) loop_.remove(it->second.line.get());
     // The file description is shared with pppd: leave its flags as they were handed over.
     if (it->second.line && it->second.lineFlags >= 0) ::fcntl(it->second.line.get(), F_SETFL, it->second.lineFlags);
     jobs_.erase(it);

@@ -79,15 +79,19 @@ private:
     struct JobIo {
         UniqueFd line;
         int lineFlags = -1;  ///< F_GETFL at hand-over, restored on release
+        std::string linePath;  ///< the device the job names (for onModemRemoved)
         std::unique_ptr<Timer> timer;
         pid_t chat = -1;
     };
+    /// Reports onModemRemoved when the job's line hangs up (HUP/ERR, not data).
+    void watchLineHangup(const std::string& jobId, JobIo& io);
 
     void onAccept();
     void onReadable(ConnId conn);
     void dropConnection(ConnId conn);
     void onChatStderr(pid_t pid, bool final);
     void onChatExit(pid_t pid);
+    void onLineHangup(const std::string& jobId);
     void onSignal();
     void onUdev();
     void onRtnl();

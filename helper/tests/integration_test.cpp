@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <poll.h>
 #include <sstream>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -265,6 +267,18 @@ protected:
         return pid;
     }
 
+    // A helper answering CONNECT, a job with a 30 s delay, its line handed over; returns once
+    // the job sits in Delay (ATH1 answered, no chat running).
+    std::string startJobInDelay(UniqueFd& plugin, pid_t& connector) {
+        responder_ = std::make_unique<HayesResponder>(master_, std::vector<std::string>{"CONNECT"});
+        startHelper();
+        const auto id = submitJob(plugin, 30);
+        connector = startConnector();
+        for (int i = 0; i < 200 && !responder_->okTo("ATH1"); ++i) std::this_thread::sleep_for(50ms);
+        std::this_thread::sleep_for(200ms);
+        return id;
+    }
+
     std::vector<std::string> commandTexts() {
         std::vector<std::string> out;
         for (const auto& c : responder_->commands()) out.push_back(c.text);
@@ -366,13 +380,9 @@ TEST_F(AHelperOnAPty, FailsWhenEveryAttemptIsBusy) {
 }
 
 TEST_F(AHelperOnAPty, MscbctlShowsTheJobAndCancelsIt) {
-    responder_ = std::make_unique<HayesResponder>(master_, std::vector<std::string>{"CONNECT"});
-    startHelper();
     UniqueFd plugin;
-    const auto id = submitJob(plugin, 30);
-    const pid_t connector = startConnector();
-    for (int i = 0; i < 200 && !responder_->okTo("ATH1"); ++i) std::this_thread::sleep_for(50ms);
-    std::this_thread::sleep_for(200ms);
+    pid_t connector = -1;
+    const auto id = startJobInDelay(plugin, connector);
     const std::string out = dir_ + "/ctl.out";
     int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     pid_t ctl = spawn({MSCBCTL_BIN, "--socket", socket_, "--json", "status"}, -1, fd, fd);
@@ -416,6 +426,25 @@ TEST_F(AHelperOnAPty, ResumesAJobAfterAHelperRestart) {
     const double error = dialError(delay);
     std::printf("[ resume ] ATDT %.1f ms after the original deadline\n", error);
     EXPECT_GE(error, 0.0);
+}
+
+// The modem goes away during the delay (a USB modem unplugged: the kernel hangs its tty up).
+// The job fails at once, not when the next chat meets the dead line at the reset time.
+TEST_F(AHelperOnAPty, FailsAtOnceWhenTheLineHangsUpDuringTheDelay) {
+    UniqueFd plugin;
+    pid_t connector = -1;
+    const auto id = startJobInDelay(plugin, connector);
+    ASSERT_TRUE(responder_->okTo("ATH1")) << readFile(log_);
+    const auto hungUp = Clock::now();
+    ASSERT_EQ(::ioctl(slave_, TIOCVHANGUP), 0) << std::strerror(errno);
+    const auto code = waitExit(connector, 5000ms);
+    ASSERT_TRUE(code) << "the job still waits on a dead line\n" << readFile(log_);
+    EXPECT_EQ(*code, 1);
+    EXPECT_LT(msSince(hungUp, Clock::now()), 3000.0);
+    EXPECT_NE(readFile(connectorLog_).find("modem removed"), std::string::npos) << readFile(connectorLog_);
+    EXPECT_NE(readFile(log_).find("job " + id + ": job failed: modem removed"), std::string::npos) << readFile(log_);
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/journal/" + id)) << "journal left behind";
+    for (const auto& c : responder_->commands()) EXPECT_LT(c.at, hungUp) << "a chat ran after the hang-up: " << c.text;
 }
 
 TEST_F(AHelperOnAPty, RefusesALineThatIsNotTheJobsTty) {

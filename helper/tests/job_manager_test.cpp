@@ -565,6 +565,15 @@ TEST_F(APoolJob, APoolModemThatDoesNotOpenIsSkippedAndLogged) {
     EXPECT_TRUE(logged);
 }
 
+TEST_F(APoolJob, FailsWhenItsPoolModemGoesNotItsAnsweringLine) {
+    const auto id = admitAndJob();
+    m->onModemRemoved("/dev/ttyS0", now);  // the answering line: not this job's modem any more
+    EXPECT_EQ(m->jobState(id), DialerState::HangUp);
+    m->onModemRemoved("/dev/ttyS5", now);
+    EXPECT_FALSE(m->jobState(id));
+    EXPECT_EQ(m->history().back().reason, "modem removed");
+}
+
 TEST_F(APoolJob, AReturnPppdThatCannotStartHangsTheCallUp) {
     ports.pppdStarts = false;
     int dtrDrops = 0;

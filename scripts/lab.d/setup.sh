@@ -6,7 +6,7 @@
 
 # The guest's root: trixie (pppd 2.5.2, the default) or bookworm (pppd 2.4.9), MSCB_LAB_SUITE.
 LAB_SUITE=${MSCB_LAB_SUITE:-trixie}
-LAB_PACKAGES=ppp,kmod,iproute2,iputils-ping,procps,socat,libudev1,libmnl0,python3,freeradius,freeradius-utils
+LAB_PACKAGES=ppp,kmod,iproute2,iputils-ping,procps,socat,libudev1,libmnl0,python3,freeradius,freeradius-utils,mgetty
 LAB_KERNEL_PACKAGE=user-mode-linux
 # Where the UML kernel comes from, in order; the first one whose kernel test-boots the guest wins.
 # trixie's 6.12 dies at the guest's first user instruction on hosts whose CPU has AMX (its XSAVE

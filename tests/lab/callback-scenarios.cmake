@@ -3,6 +3,9 @@
 # mscb_lab_test(). tests/lab/lib/callback-lib.sh is their shared library, not a scenario.
 mscb_lab_test(callback-return-call tests/lab/scenarios/callback-return-call.sh TIMEOUT 180)
 mscb_lab_test(callback-dtr-hangup tests/lab/scenarios/callback-dtr-hangup.sh TIMEOUT 180)
+# The modem is unplugged during the delay (pstn-sim `unplug`): the job fails at once, cleanly.
+mscb_lab_test(callback-modem-removed tests/lab/scenarios/callback-modem-removed.sh TIMEOUT 120)
+mscb_lab_test(callback-modem-removed tests/lab/scenarios/callback-modem-removed.sh SUITE bookworm TIMEOUT 120)
 # One persistent server pppd, call after call (the README's main setup).
 mscb_lab_test(callback-persistent tests/lab/scenarios/callback-persistent.sh TIMEOUT 300 ARGS 3)
 # The README's peers file as shipped, eight calls in one pppd (soak).

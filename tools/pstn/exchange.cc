@@ -163,6 +163,7 @@ std::optional<std::size_t> Exchange::peerOf(std::size_t line) const {
 
 void Exchange::input(std::size_t line, std::string_view bytes, Millis now) {
   tick(now);
+  if (modems_[line].unplugged) return;
   std::size_t i = 0;
   while (i < bytes.size()) {
     Modem& m = modems_[line];
@@ -560,6 +561,29 @@ void Exchange::signalEvent(std::size_t line, const char* name, bool on, const ch
   log(std::move(e));
 }
 
+// The modem is pulled out (a USB modem unplugged, a serial modem switched off): its call ends
+// (the far end loses carrier), DSR, CTS and DCD fall, then the OS edge removes the device.
+// The phone line stays: calls to its number ring with nobody to answer.
+void Exchange::unplug(std::size_t line, Millis now) {
+  Modem& m = modems_[line];
+  m.unplugged = true;
+  m.faults.noAnswer = true;
+  if (m.callId) endCall(*m.callId, now, "unplug", line, std::nullopt);
+  m.state = ModemState::Idle;
+  m.ri = false;
+  m.riOffAt.reset();
+  m.escapeAt.reset();
+  m.vhangupAt.reset();
+  m.lineBuf.clear();
+  refreshSignals(line);
+  m.portOpen = false;
+  log(lineEvent("unplug", line));
+  Action a;
+  a.kind = Action::Kind::Unplug;
+  a.line = line;
+  actions_.push_back(std::move(a));
+}
+
 void Exchange::refreshSignals(std::size_t line) {
   Modem& m = modems_[line];
   if (!m.signals || !m.portOpen) return;
@@ -567,6 +591,7 @@ void Exchange::refreshSignals(std::size_t line) {
   std::uint8_t want = kSigDsr | kSigCts;
   if (m.ri) want |= kSigRi;
   if (m.settings.dcdMode == 0 || carrier) want |= kSigDcd;
+  if (m.unplugged) want = 0;
   if (want == m.sentSignals) return;
   static constexpr struct {
     std::uint8_t bit;
@@ -586,6 +611,7 @@ void Exchange::refreshSignals(std::size_t line) {
 void Exchange::dteSignals(std::size_t line, bool dtr, bool rts, Millis now) {
   tick(now);
   Modem& m = modems_[line];
+  if (m.unplugged) return;
   if (rts != m.rts) signalEvent(line, "RTS", rts, "dte");
   m.rts = rts;
   if (dtr == m.dtr) return;
@@ -638,7 +664,7 @@ void Exchange::resetModem(std::size_t line, const char* reason) {
 void Exchange::portOpened(std::size_t line, Millis now) {
   tick(now);
   Modem& m = modems_[line];
-  if (m.portOpen) return;
+  if (m.portOpen || m.unplugged) return;
   m.portOpen = true;
   m.sentSignals = 0;  // a freshly opened gsmtty reads all inputs off until told otherwise
   log(lineEvent("open", line));
@@ -764,7 +790,7 @@ std::string Exchange::control(std::string_view command, Millis now) {
     out << "ok";
     for (const Modem& m : modems_) {
       out << "\n" << m.name << " " << m.number << " state=" << toString(m.state)
-          << " port=" << (m.portOpen ? "open" : "closed")
+          << " port=" << (m.unplugged ? "unplugged" : m.portOpen ? "open" : "closed")
           << " faults=" << describeFaults(m.faults);
     }
     return finish(out.str());
@@ -803,6 +829,15 @@ std::string Exchange::control(std::string_view command, Millis now) {
     if (words.size() != 2) return finish("error: usage: clear LINE");
     f = Faults{};
     return finish("ok");
+  }
+  if (verb == "unplug") {
+    if (words.size() != 2) return finish("error: usage: unplug LINE");
+    Modem& m = modems_[*line];
+    if (!m.signals) return finish("error: line " + m.name + " has no modem signals (only a `signals` line can be unplugged)");
+    if (m.unplugged) return finish("error: line " + m.name + " is already unplugged");
+    std::string r = finish("ok");
+    unplug(*line, now);
+    return r;
   }
   if (verb == "hangup") {
     if (words.size() != 2) return finish("error: usage: hangup LINE");

@@ -56,6 +56,7 @@ struct Action {
     Vhangup,  // carrier loss: TIOCVHANGUP on the line's slave
     Log,      // append the event to the event log
     Signals,  // set the modem's outputs (kSig* in `signals`) on a line with signals
+    Unplug,   // the modem is gone: tear the line's mux down, remove its device node and link
   };
   Kind kind = Kind::Write;
   std::size_t line = 0;
@@ -117,6 +118,7 @@ class Exchange {
     bool ri = false;               // RI is on (during a ring burst)
     std::optional<Millis> riOffAt;
     std::uint8_t sentSignals = 0;  // outputs the DTE has been told (kSig*)
+    bool unplugged = false;        // `unplug`: the modem was removed (for good)
   };
   struct Call {
     enum class Phase { Routing, Ringing, Connected };
@@ -152,6 +154,7 @@ class Exchange {
   void resetModem(std::size_t line, const char* reason);
   void dtrDrop(std::size_t line, Millis now);
   void refreshSignals(std::size_t line);
+  void unplug(std::size_t line, Millis now);
   void signalEvent(std::size_t line, const char* name, bool on, const char* by);
   std::optional<std::size_t> peerOf(std::size_t line) const;
 

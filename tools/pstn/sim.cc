@@ -322,6 +322,9 @@ void Simulator::apply() {
       case Action::Kind::Signals:
         sendSignals(a.line, a.signals);
         break;
+      case Action::Kind::Unplug:
+        unplugPort(a.line);
+        break;
     }
   }
   armCoreTimer();
@@ -519,6 +522,35 @@ void Simulator::vhangup(std::size_t line) {
   logEvent(e);
 }
 
+// The modem is gone: taking n_gsm off the pty hangs up and unregisters its gsmtty (every DTE fd reads EOF/EIO from now on); the node we made and
+// the line's link go too, as udev would remove them. The line stays so for good.
+void Simulator::unplugPort(std::size_t line) {
+  Port& p = ports_[line];
+  flushPort(line);  // the MSC with DSR/CTS/DCD off first
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, p.master, nullptr);
+  if (p.mux >= 0) {
+    // A pty's line discipline is released only when both ends are closed, and the master
+    // stays ours: swap n_gsm out explicitly (its close hangs up and unregisters the gsmtty).
+    int disc = N_TTY;
+    if (::ioctl(p.mux, TIOCSETD, &disc) != 0) warn(errnoText("TIOCSETD N_TTY " + p.slavePath));
+    ::close(p.mux);
+  }
+  p.mux = -1;
+  if (p.madeNode) ::unlink(p.dtePath.c_str());
+  p.madeNode = false;
+  if (p.linked && readLink(p.linkPath) == p.dtePath) ::unlink(p.linkPath.c_str());
+  p.linked = false;
+  p.open = false;
+  p.dteOpen = false;
+  p.unplugged = true;
+  p.out.clear();
+  Event e;
+  e.name = "removed";
+  e.add("line", exchange_.lineName(line)).add("number", exchange_.lineNumber(line)).add("tty", p.dtePath);
+  logEvent(e);
+  armRecheckTimer();
+}
+
 // ---- ports -------------------------------------------------------------------------------
 
 void Simulator::markOpen(std::size_t line) {
@@ -587,7 +619,7 @@ void Simulator::readPort(std::size_t line, bool& closed) {
 void Simulator::recheckClosedPorts() {
   for (std::size_t i = 0; i < ports_.size(); ++i) {
     Port& p = ports_[i];
-    if (p.open) continue;
+    if (p.open || p.unplugged) continue;
     pollfd pfd{p.master, POLLIN, 0};
     if (::poll(&pfd, 1, 0) < 0) continue;
     const bool hup = (pfd.revents & POLLHUP) != 0;
@@ -621,7 +653,7 @@ void Simulator::armCoreTimer() {
 
 void Simulator::armRecheckTimer() {
   bool anyClosed = false;
-  for (const Port& p : ports_) anyClosed = anyClosed || !p.open;
+  for (const Port& p : ports_) anyClosed = anyClosed || (!p.open && !p.unplugged);
   if (anyClosed == recheckArmed_) return;
   itimerspec its{};
   if (anyClosed) {

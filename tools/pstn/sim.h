@@ -36,6 +36,7 @@ class Simulator {
     std::string dtePath;  // /dev/gsmttyN
     bool madeNode = false;
     bool dteOpen = false;  // DLCI 1 is open (the DTE holds its gsmtty)
+    bool unplugged = false;  // `unplug`: mux closed, node and link removed
     GsmResponder gsm{kGsmMtu};
   };
   static constexpr std::size_t kGsmMtu = 512;
@@ -50,6 +51,7 @@ class Simulator {
   void logEvent(const Event& event);
   void writePort(std::size_t line, const std::string& data);
   void flushPort(std::size_t line);
+  void unplugPort(std::size_t line);
   void vhangup(std::size_t line);
   void readPort(std::size_t line, bool& closed);
   void markOpen(std::size_t line);

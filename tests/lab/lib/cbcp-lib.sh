@@ -162,3 +162,15 @@ lab_end_part() {
     mv "$MSCB_RESULTS/pppd-srv.log" "$MSCB_RESULTS/pppd-srv-$1.log"
     mv "$MSCB_RESULTS/pppd-cli.log" "$MSCB_RESULTS/pppd-cli-$1.log"
 }
+
+# autoppp_options USERS-FILE: /etc/ppp/options.mgetty-autoppp from etc/ as shipped, with only
+# the plugin, the users file and the connector substituted (asserted with diff); a copy to the results.
+autoppp_options() {
+    sed -e "s|^plugin mscb.so\$|plugin $PLUGIN|" \
+        -e "s|^mscb-users /etc/mscb/users\$|mscb-users $1|" \
+        -e "s|^mscb-connector /usr/sbin/mscb-connect\$|mscb-connector $CONNECTOR|" \
+        "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" >/etc/ppp/options.mgetty-autoppp
+    cp /etc/ppp/options.mgetty-autoppp "$MSCB_RESULTS/"
+    assert_eq "options file: three substitutions, nothing else changed" 3 \
+        "$(diff "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" /etc/ppp/options.mgetty-autoppp | grep -c '^>')"
+}

@@ -9,13 +9,7 @@
 lab_setup
 start_helper
 (umask 022; mkdir -p /run/mscb-lab-users && printf 'cli user\n' >/run/mscb-lab-users/users)
-sed -e "s|^plugin mscb.so\$|plugin $PLUGIN|" \
-    -e "s|^mscb-users /etc/mscb/users\$|mscb-users /run/mscb-lab-users/users|" \
-    -e "s|^mscb-connector /usr/sbin/mscb-connect\$|mscb-connector $CONNECTOR|" \
-    "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" >/etc/ppp/options.mgetty-autoppp
-cp /etc/ppp/options.mgetty-autoppp "$MSCB_RESULTS/"
-assert_eq "options file: three substitutions, nothing else changed" 3 \
-    "$(diff "$MSCB_SRC/etc/ppp/options.mgetty-autoppp" /etc/ppp/options.mgetty-autoppp | grep -c '^>')"
+autoppp_options /run/mscb-lab-users/users
 start_bg pppd-srv 240 ip netns exec srv "$MSCB_SRC/tests/lab/lib/mgetty-like" "$SRV_TTY" \
     file /etc/ppp/options.mgetty-autoppp name srv "$SRV_IP:$CLI_IP" debug logfd 2
 wait_log pppd-srv.log 'ATS0=0' 10 >/dev/null

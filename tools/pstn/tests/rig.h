@@ -34,6 +34,7 @@ struct Rig {
       if (a.kind == Action::Kind::Vhangup) vhangups.push_back(a.line);
       if (a.kind == Action::Kind::Log) events.push_back(a.event);
       if (a.kind == Action::Kind::Signals) signals.emplace_back(a.line, a.signals);
+      if (a.kind == Action::Kind::Unplug) unplugs.push_back(a.line);
     }
   }
   void open(std::size_t l) {
@@ -88,6 +89,7 @@ struct Rig {
   std::vector<std::pair<std::size_t, std::uint8_t>> signals;  // Signals actions
   std::vector<Event> events;
   std::vector<std::size_t> vhangups;
+  std::vector<std::size_t> unplugs;  // Unplug actions
   Millis now = 100000;
 };
 

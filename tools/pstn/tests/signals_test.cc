@@ -84,6 +84,45 @@ TEST(Signals, DcdFollowsTheCarrierWithC1) {
   EXPECT_EQ(signalLog(rig, "mA").back(), "DCD=off by modem");
 }
 
+TEST(Signals, UnplugOffHookDropsEverySignalAndRemovesTheLine) {
+  Rig rig = signalRig();
+  rig.type(A, "ATH1\r");  // the callback delay: off hook
+  rig.take(A);
+  EXPECT_EQ(rig.control("unplug mA"), "ok");
+  EXPECT_EQ(rig.ex.modemSignals(A), 0);
+  EXPECT_EQ(rig.unplugs, std::vector<std::size_t>{A});
+  EXPECT_EQ(signalLog(rig, "mA").back(), "CTS=off by modem");
+  EXPECT_EQ(rig.named("unplug").size(), 1u);
+  // Gone for good: no more input, and its number rings unanswered.
+  rig.type(A, "ATZ\r");
+  EXPECT_EQ(rig.take(A), "");
+  EXPECT_EQ(rig.control("unplug mA"), "error: line mA is already unplugged");
+  rig.type(B, "ATDT5550001\r");
+  rig.advance(500);
+  EXPECT_EQ(rig.take(A), "");
+  EXPECT_NE(rig.control("status").find("mA 5550001 state=idle port=unplugged"), std::string::npos);
+}
+
+TEST(Signals, UnplugEndsTheCallForTheFarEnd) {
+  Rig rig = signalRig();
+  connectAB(rig);
+  EXPECT_EQ(rig.control("unplug mA"), "ok");
+  EXPECT_EQ(rig.take(B), kNoCarrier);
+  EXPECT_EQ(rig.ex.modemSignals(B), kIdle);
+  auto h = rig.named("hangup");
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].str("cause"), "unplug");
+  EXPECT_EQ(h[1].str("cause"), "far-end");
+}
+
+TEST(Signals, UnplugNeedsALineWithSignals) {
+  Rig rig({LineSpec{"mA", "5550001", {}}});
+  EXPECT_EQ(rig.control("unplug mA"),
+            "error: line mA has no modem signals (only a `signals` line can be unplugged)");
+  EXPECT_EQ(rig.control("unplug"), "error: unplug: missing line name or number");
+  EXPECT_TRUE(rig.unplugs.empty());
+}
+
 TEST(Signals, C0KeepsDcdOn) {
   Rig rig = signalRig();
   rig.type(A, "AT&C0\r");
