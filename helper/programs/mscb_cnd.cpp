@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         say(fd.reason() + "; answering");
         return kAnswer;
     }
-    if (!mscb::helper::sendMessage(fd->get(), *wire, 0)) {
+    if (!mscb::helper::sendMessage(fd->get(), *wire, -1)) {  // no fd: only pppd hands lines over
         say("cannot reach the helper; answering");
         return kAnswer;
     }

@@ -11,6 +11,7 @@ mscb_lab_test(callback-persistent tests/lab/scenarios/callback-persistent.sh TIM
 # The README's peers file as shipped, eight calls in one pppd (soak).
 mscb_lab_test(callback-soak tests/lab/scenarios/callback-soak.sh TIMEOUT 600)
 mscb_lab_test(callback-pool tests/lab/scenarios/callback-pool.sh TIMEOUT 240)
+mscb_lab_test(callerid-callback tests/lab/scenarios/callerid-callback.sh TIMEOUT 240)
 # The same line with pppd's maxfail 2: a callback's first call is no failed call.
 mscb_lab_test(callback-maxfail tests/lab/scenarios/callback-maxfail.sh TIMEOUT 300)
 mscb_lab_test(callback-admin-preset tests/lab/scenarios/callback-admin-preset.sh TIMEOUT 180)
