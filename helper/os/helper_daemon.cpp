@@ -269,16 +269,7 @@ Result<std::int32_t> HelperDaemon::startReturnPppd(const std::string& jobId, con
     auto spawned = spawner_.spawn(argv, io.line.get(), -1, Spawner::Lifetime::OutlivesHelper);
     if (!spawned) return Error{spawned.reason()};
     const pid_t pid = spawned->pid;
-    const int raw = spawned->pidfd.get();
-    watched_[pid] = std::move(spawned.value().pidfd);  // watchPid(pid) then finds it watched
-    loop_.add(raw, EPOLLIN, [this, pid, raw](std::uint32_t) {
-        loop_.remove(raw);
-        const auto status = reapProcess(pid);
-        log(LogLevel::Info, {}, "return call's pppd " + std::to_string(pid) + " exited (status " +
-                                    (status ? std::to_string(*status) : std::string("?")) + ")");
-        watched_.erase(pid);
-        manager_->onPidExit(pid, bootTimeNow());
-    });
+    watchExit(pid, std::move(spawned.value().pidfd), true);  // watchPid(pid) then finds it watched
     return static_cast<std::int32_t>(pid);
 }
 
@@ -455,10 +446,20 @@ void HelperDaemon::watchPid(std::int32_t pid) {
         log(LogLevel::Warning, {}, "pppd " + std::to_string(pid) + " not watchable: " + errnoText(errno));
         return;
     }
-    const int raw = fd.get();
-    watched_[pid] = std::move(fd);
-    loop_.add(raw, EPOLLIN, [this, pid, raw](std::uint32_t) {
+    watchExit(pid, std::move(fd), false);
+}
+
+void HelperDaemon::watchExit(pid_t pid, UniqueFd pidfd, bool ownChild) {
+    const int raw = pidfd.get();
+    watched_[pid] = std::move(pidfd);
+    loop_.add(raw, EPOLLIN, [this, pid, raw, ownChild](std::uint32_t) {
         loop_.remove(raw);
+        if (ownChild) {
+            // A pppd the helper started (a pool modem's return call): reap it.
+            const auto status = reapProcess(pid);
+            log(LogLevel::Info, {}, "return call's pppd " + std::to_string(pid) + " exited (status " +
+                                        (status ? std::to_string(*status) : std::string("?")) + ")");
+        }
         watched_.erase(pid);
         manager_->onPidExit(pid, bootTimeNow());
     });

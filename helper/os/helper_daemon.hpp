@@ -85,6 +85,8 @@ private:
     };
     /// Reports onModemRemoved when the job's line hangs up (HUP/ERR, not data).
     void watchLineHangup(const std::string& jobId, JobIo& io);
+    /// Reports onPidExit(pid) when `pidfd` becomes readable; `ownChild`: the helper's own child, reaped.
+    void watchExit(pid_t pid, UniqueFd pidfd, bool ownChild);
 
     void onAccept();
     void onReadable(ConnId conn);
