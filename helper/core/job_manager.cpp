@@ -241,9 +241,11 @@ void JobManager::onJob(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("dial-line", ref.dialDevice.empty() ? job->line : ref.dialDevice));
     ports_.hookEvent(requestedEvent(id, *job, ref.modem.name));
     ports_.send(conn, toMessage(HelperReply{true, {}, id, ref.dialDevice}));
-    runActions(ref, ref.dialer.start(now), now);
-    // A pool modem is the helper's already; the first call ended as the job came.
-    if (pool) dispatch(ref, ev::LineHandedOver{now}, now);
+    if (pool) {
+        runPoolJob(ref, now);  // the pool modem is the helper's already
+    } else {
+        runActions(ref, ref.dialer.start(now), now);
+    }
 }
 
 void JobManager::onReturn(ConnId conn, Conn& c, const Message& m, TimePoint now) {
@@ -611,7 +613,7 @@ void JobManager::resumeJournal(const std::vector<std::pair<std::string, std::str
                                          [&](const ModemConfig& m) { return m.pool && m.device == r.dialLine; });
             if (it == config_.modems.end()) {
                 ok = Error{"job " + r.jobId + ": " + r.dialLine + " is no longer a pool modem"};
-            } else if (auto opened = ports_.openLine(r.jobId, r.dialLine); !opened) {
+            } else if (auto opened = ports_.openLine(r.jobId, *it); !opened) {
                 ok = Error{"job " + r.jobId + ": pool modem " + r.dialLine + " does not open: " + opened.reason()};
             } else {
                 modem = *it;

@@ -57,10 +57,11 @@ public:
     virtual void killChat(const std::string& jobId) = 0;
     /// The configured modem on `line`, if it is one.
     virtual std::optional<ModemConfig> modemFor(const std::string& line) = 0;
-    /// Opens a pool modem's `device` for job `jobId` (the helper's own line: no pppd holds it).
-    virtual Result<bool> openLine(const std::string& jobId, const std::string& device) {
+    /// Opens pool modem `modem` (its device, at its speed) for job `jobId` (the helper's own
+    /// line: no pppd holds it).
+    virtual Result<bool> openLine(const std::string& jobId, const ModemConfig& modem) {
         (void)jobId;
-        return Error{"cannot open " + device + ": no pool lines here"};
+        return Error{"cannot open " + modem.device + ": no pool lines here"};
     }
     /// Runs the return call's pppd (`argv`, argv[0] absolute) on job `jobId`'s line as its stdin;
     /// it outlives the helper. Returns its pid.
@@ -176,6 +177,8 @@ private:
     void onRing(ConnId conn, Conn& c, const Message& m, TimePoint now);
     /// A job that dials from pool modem `pool` (already opened): built, started, handed its line.
     Job& startPoolJob(const std::string& id, const CallbackJob& request, const ModemConfig& pool, TimePoint now);
+    /// Once the job's reply is out: the dialer starts and has its line at once.
+    void runPoolJob(Job& job, TimePoint now);
     // Event hooks (job_manager_hooks.cpp).
     /// A plugin's `notice` (a refusal decided in pppd): a `refused` hook event.
     void onNotice(Conn& c, const Message& m);

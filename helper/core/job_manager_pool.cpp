@@ -19,6 +19,11 @@ JobManager::Job& JobManager::startPoolJob(const std::string& id, const CallbackJ
     return job;
 }
 
+void JobManager::runPoolJob(Job& job, TimePoint now) {
+    runActions(job, job.dialer.start(now), now);
+    dispatch(job, ev::LineHandedOver{job.firstCallEnded}, now);
+}
+
 void JobManager::onRing(ConnId conn, Conn& c, const Message& m, TimePoint now) {
     if (!c.session.empty()) return reply(conn, false, "one ring per connection");
     auto ring = ringFromMessage(m);
@@ -79,8 +84,7 @@ void JobManager::onRing(ConnId conn, Conn& c, const Message& m, TimePoint now) {
               .with("dial-line", pool->device));
     ports_.hookEvent(requestedEvent(id, job, pool->name));
     ports_.send(conn, toMessage(HelperReply{true, {}, id, pool->device}));
-    runActions(ref, ref.dialer.start(now), now);
-    dispatch(ref, ev::LineHandedOver{now}, now);
+    runPoolJob(ref, now);
 }
 
 std::vector<std::string> JobManager::busyDevices() const {
@@ -95,7 +99,7 @@ std::vector<std::string> JobManager::busyDevices() const {
 std::optional<ModemConfig> JobManager::takePoolModem(const std::string& jobId, std::vector<std::string> const& busy) {
     auto tried = busy;
     while (auto pool = choosePoolModem(config_.modems, tried)) {
-        if (auto opened = ports_.openLine(jobId, pool->device); opened) return pool;
+        if (auto opened = ports_.openLine(jobId, *pool); opened) return pool;
         else log(LogLevel::Warning, jobId, "pool modem " + pool->name + " not usable: " + opened.reason());
         tried.push_back(pool->device);
     }

@@ -246,12 +246,9 @@ void HelperDaemon::watchLineHangup(const std::string& jobId, JobIo& io) {
     }
 }
 
-Result<bool> HelperDaemon::openLine(const std::string& jobId, const std::string& device) {
-    unsigned speed = 0;
-    for (const auto& m : options_.config.modems) {
-        if (m.device == device) speed = m.speed;
-    }
-    auto fd = openModemLine(device, speed);
+Result<bool> HelperDaemon::openLine(const std::string& jobId, const ModemConfig& modem) {
+    const std::string& device = modem.device;
+    auto fd = openModemLine(device, modem.speed);
     if (!fd) return Error{fd.reason()};
     auto& io = jobs_[jobId];
     io.line = UniqueFd(*fd);

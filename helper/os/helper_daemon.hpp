@@ -47,7 +47,7 @@ public:
     void closeConnection(ConnId conn) override;
     Result<bool> adoptLine(const std::string& jobId, const std::string& line, int fd) override;
     void releaseLine(const std::string& jobId) override;
-    Result<bool> openLine(const std::string& jobId, const std::string& device) override;
+    Result<bool> openLine(const std::string& jobId, const ModemConfig& modem) override;
     Result<std::int32_t> startReturnPppd(const std::string& jobId, const std::vector<std::string>& argv) override;
     DtrResult dropDtr(const std::string& jobId) override;
     void raiseDtr(const std::string& jobId) override;

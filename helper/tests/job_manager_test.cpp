@@ -53,7 +53,8 @@ struct FakePorts : HelperPorts {
     std::vector<std::string> unopenable;                 // devices whose open fails
     std::vector<std::vector<std::string>> pppds;         // argv of each return pppd
     bool pppdStarts = true;
-    Result<bool> openLine(const std::string& id, const std::string& device) override {
+    Result<bool> openLine(const std::string& id, const ModemConfig& modem) override {
+        const std::string& device = modem.device;
         if (std::find(unopenable.begin(), unopenable.end(), device) != unopenable.end()) {
             return Error{"No such file or directory"};
         }
